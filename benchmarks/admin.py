@@ -1,0 +1,67 @@
+from django.contrib import admin
+
+from practices.admin_base import CitationInline, CuratedAdmin
+
+from .models import Benchmark, ContextualFactor, Factor, GuidedQuestion, Illustration
+
+
+class FactorInline(admin.StackedInline):
+    model = Factor
+    extra = 0
+    fields = ["code", "title", "order"]
+    show_change_link = True
+
+
+@admin.register(Benchmark)
+class BenchmarkAdmin(CuratedAdmin):
+    list_display = ["title", "code", "order"]
+    search_fields = ["title", "code", "standard"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [FactorInline, CitationInline]
+
+
+class GuidedQuestionInline(admin.TabularInline):
+    model = GuidedQuestion
+    extra = 0
+
+
+class IllustrationInline(admin.TabularInline):
+    model = Illustration
+    extra = 0
+    autocomplete_fields = ["practice"]
+
+
+@admin.register(Factor)
+class FactorAdmin(CuratedAdmin):
+    list_display = ["code", "title", "benchmark", "order"]
+    list_filter = ["benchmark"]
+    list_select_related = ["benchmark"]
+    search_fields = ["code", "title", "statement"]
+    autocomplete_fields = ["benchmark"]
+    inlines = [GuidedQuestionInline, IllustrationInline, CitationInline]
+
+
+@admin.register(GuidedQuestion)
+class GuidedQuestionAdmin(CuratedAdmin):
+    list_display = ["text", "factor", "order"]
+    list_filter = ["factor__benchmark"]
+    list_select_related = ["factor"]
+    search_fields = ["text"]
+    autocomplete_fields = ["factor"]
+
+
+@admin.register(ContextualFactor)
+class ContextualFactorAdmin(CuratedAdmin):
+    list_display = ["title", "order"]
+    search_fields = ["title", "description", "examples"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [CitationInline]
+
+
+@admin.register(Illustration)
+class IllustrationAdmin(CuratedAdmin):
+    list_display = ["practice", "factor"]
+    list_filter = ["factor"]
+    list_select_related = ["practice", "factor"]
+    search_fields = ["practice__title", "factor__code", "note"]
+    autocomplete_fields = ["practice", "factor"]

@@ -1,0 +1,76 @@
+from django.contrib import admin
+
+from practices.admin_base import CitationInline, CuratedAdmin
+
+from .models import City, Contact, Country, Membership, Network, Organisation
+
+
+@admin.register(Country)
+class CountryAdmin(CuratedAdmin):
+    list_display = ["code", "name"]
+    search_fields = ["code", "name"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["network", "city", "organisation"]
+
+
+class ContactInline(admin.StackedInline):
+    model = Contact
+    extra = 0
+    autocomplete_fields = ["organisation", "city"]
+    fields = ["key", "name", "role", "email", "phone", "address", "is_public"]
+    prepopulated_fields = {"key": ["name"]}
+
+
+@admin.register(City)
+class CityAdmin(CuratedAdmin):
+    list_display = ["name", "country", "population", "population_year"]
+    list_filter = ["country"]
+    list_select_related = ["country"]
+    search_fields = ["name", "slug", "region"]
+    autocomplete_fields = ["country"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline, CitationInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(CuratedAdmin):
+    list_display = ["name", "kind", "city", "country"]
+    list_filter = ["kind", "country"]
+    list_select_related = ["city__country", "country"]
+    search_fields = ["name", "slug", "description"]
+    autocomplete_fields = ["city", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ContactInline, MembershipInline, CitationInline]
+
+
+@admin.register(Network)
+class NetworkAdmin(CuratedAdmin):
+    list_display = ["name", "slug", "website"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline, CitationInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(CuratedAdmin):
+    list_display = ["network", "city", "organisation", "role", "since"]
+    list_filter = ["network"]
+    list_select_related = ["network", "city__country", "organisation"]
+    search_fields = ["network__name", "city__name", "organisation__name", "role"]
+    autocomplete_fields = ["network", "city", "organisation"]
+    inlines = [CitationInline]
+
+
+@admin.register(Contact)
+class ContactAdmin(CuratedAdmin):
+    list_display = ["name", "role", "organisation", "city", "email", "is_public"]
+    list_filter = ["is_public", "city__country"]
+    list_select_related = ["organisation", "city__country"]
+    search_fields = ["name", "role", "email", "organisation__name", "city__name"]
+    autocomplete_fields = ["organisation", "city"]
+    prepopulated_fields = {"key": ["name"]}
+    inlines = [CitationInline]

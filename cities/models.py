@@ -1,0 +1,327 @@
+import reversion
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+# Databases check e-mails with this pattern; forms and the loader use Django's stricter
+# EmailValidator on top. A regex is what both SQLite (Django registers REGEXP) and
+# PostgreSQL can evaluate in a CHECK constraint.
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class Country(models.Model):
+    code = models.CharField("ISO 3166-1 alpha-2 code", max_length=2, primary_key=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_two_capitals"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cities:list") + f"#country-{self.code}"
+
+    def natural_key(self):
+        return (self.code,)
+
+    def clean(self):
+        if self.code and (
+            len(self.code) != 2 or not self.code.isalpha() or not self.code.isupper()
+        ):
+            raise ValidationError({"code": "Use the two capital letters of ISO 3166-1 alpha-2."})
+
+
+class CityQuerySet(models.QuerySet):
+    def for_list(self):
+        """The /cities/ page: country names and published practice counts in one query."""
+        return self.select_related("country").annotate(
+            practice_count=Count("practices", filter=Q(practices__is_published=True), distinct=True)
+        )
+
+    def for_detail(self):
+        return self.select_related("country").prefetch_related("citations__document")
+
+
+class City(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="cities")
+    region = models.CharField(max_length=120, blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    population_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The year the population figure refers to."
+    )
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    profile = models.TextField(blank=True, help_text="A short profile in the portal's own words.")
+    citations = GenericRelation("practices.Citation")
+
+    objects = CityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "cities"
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="city_slug_unique"),
+            models.UniqueConstraint(Lower("name"), "country", name="city_name_country_unique"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="city_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="city_longitude_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country_id})"
+
+    def get_absolute_url(self):
+        return reverse("cities:detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def for_list(self):
+        """The /organisations/ page: place names and published practice counts, one query."""
+        return self.select_related("city__country", "country").annotate(
+            led_count=Count(
+                "led_practices", filter=Q(led_practices__is_published=True), distinct=True
+            ),
+            partner_count=Count(
+                "partner_practices", filter=Q(partner_practices__is_published=True), distinct=True
+            ),
+        )
+
+    def for_detail(self):
+        return self.select_related("city__country", "country").prefetch_related(
+            "citations__document"
+        )
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPAL = "municipal", "Municipal department or city council"
+        REGIONAL = "regional-government", "Regional government"
+        NATIONAL = "national-government", "National government"
+        PUBLIC_AGENCY = "public-agency", "Public agency"
+        NGO = "ngo", "NGO or association"
+        FOUNDATION = "foundation", "Foundation"
+        INTERNATIONAL = "international", "International organisation"
+        CITY_NETWORK = "city-network", "City network"
+        RESEARCH = "research", "Research institute or university"
+        EDUCATION = "education", "School or education provider"
+        COMPANY = "company", "Company"
+        MIGRANT_ORGANISATION = "migrant-organisation", "Migrant or community organisation"
+        RELIGIOUS = "religious", "Faith-based organisation"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=120)
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    city = models.ForeignKey(
+        City, on_delete=models.SET_NULL, null=True, blank=True, related_name="organisations"
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations"
+    )
+    website = models.URLField(blank=True, max_length=500)
+    description = models.TextField(blank=True)
+    citations = GenericRelation("practices.Citation")
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="organisation_slug_unique"),
+        ]
+        indexes = [
+            # The organisation-kind facet filters practices through this column.
+            models.Index(fields=["kind"], name="organisation_kind_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cities:organisation", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class NetworkQuerySet(models.QuerySet):
+    def for_list(self):
+        return self.annotate(member_count=Count("memberships"))
+
+    def for_detail(self):
+        members = Membership.objects.select_related(
+            "city__country", "organisation"
+        ).prefetch_related("citations__document")
+        return self.prefetch_related(
+            models.Prefetch("memberships", queryset=members), "citations__document"
+        )
+
+
+class Network(models.Model):
+    name = models.CharField(max_length=255)
+    slug = models.SlugField(max_length=120)
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True, max_length=500)
+    citations = GenericRelation("practices.Citation")
+
+    objects = NetworkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="network_slug_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cities:network", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Membership(models.Model):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    city = models.ForeignKey(
+        City, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    )
+    role = models.CharField(max_length=120, blank=True, default="member")
+    since = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Year joined.")
+    citations = GenericRelation("practices.Citation")
+
+    class Meta:
+        ordering = ["network__name", "city__name", "organisation__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(city__isnull=False, organisation__isnull=True)
+                    | Q(city__isnull=True, organisation__isnull=False)
+                ),
+                name="membership_city_xor_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["network", "city"],
+                condition=Q(city__isnull=False),
+                name="membership_one_per_city_and_network",
+            ),
+            models.UniqueConstraint(
+                fields=["network", "organisation"],
+                condition=Q(organisation__isnull=False),
+                name="membership_one_per_org_and_network",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member} in {self.network}"
+
+    def get_absolute_url(self):
+        return self.network.get_absolute_url()
+
+    @property
+    def member(self):
+        return self.city or self.organisation
+
+    def clean(self):
+        if bool(self.city_id) == bool(self.organisation_id):
+            raise ValidationError("A membership is for a city or for an organisation, not both.")
+
+
+class ContactQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class Contact(models.Model):
+    key = models.SlugField(
+        max_length=120, help_text="A stable identifier, e.g. the person's name as a slug."
+    )
+    name = models.CharField(max_length=255, help_text="A person's name, or an office's name.")
+    role = models.CharField(max_length=255, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=60, blank=True)
+    address = models.TextField("postal address", blank=True)
+    is_public = models.BooleanField(
+        "shown publicly",
+        default=True,
+        help_text="Untick to keep this contact for curators only.",
+    )
+    citations = GenericRelation("practices.Citation")
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["key"], name="contact_key_unique"),
+            models.CheckConstraint(
+                condition=Q(email="") | Q(email__regex=EMAIL_PATTERN),
+                name="contact_email_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+    def get_absolute_url(self):
+        if self.city_id:
+            return reverse("cities:detail", args=[self.city.slug]) + "#contacts"
+        if self.organisation_id:
+            return reverse("cities:organisation", args=[self.organisation.slug]) + "#contacts"
+        return reverse("cities:list")
+
+    def natural_key(self):
+        return (self.key,)
+
+
+# Edit history (django-reversion). A version of a record carries its citations (and a
+# network's memberships), so reverting it in the admin brings those back too.
+reversion.register(Country)
+reversion.register(City, follow=("citations",))
+reversion.register(Organisation, follow=("citations",))
+reversion.register(Network, follow=("citations", "memberships"))
+reversion.register(Membership, follow=("citations",))
+reversion.register(Contact, follow=("citations",))

@@ -1,0 +1,28 @@
+"""Text folding shared by the search document and the search query.
+
+Both sides go through `words()`, so SQLite's fallback (word-prefix LIKE) and PostgreSQL's
+full-text search (the 'simple' configuration, prefix terms) see the same tokens and find
+the same practices: "malmo" finds "Malmö", "kraków" finds "Krakow".
+"""
+
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+# Letters that NFKD does not split into base letter + accent.
+_EXTRA = str.maketrans(
+    {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "\u0131": "i"}
+)
+
+
+def words(text):
+    """Lower-case ASCII words of `text`, accents dropped and punctuation as separators."""
+    if not text:
+        return []
+    text = unicodedata.normalize("NFKD", str(text).lower().translate(_EXTRA))
+    text = text.encode("ascii", "ignore").decode("ascii")
+    return [w for w in _NON_WORD.split(text) if w]
+
+
+def fold(text):
+    return " ".join(words(text))

@@ -1,0 +1,108 @@
+import reversion
+from django.contrib import admin, messages
+
+from benchmarks.models import Illustration
+
+from .admin_base import CitationInline, CuratedAdmin
+from .models import Citation, FundingSource, Practice, SourceDocument, TargetGroup, Theme
+
+
+class VocabularyAdmin(CuratedAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+admin.site.register(Theme, VocabularyAdmin)
+admin.site.register(TargetGroup, VocabularyAdmin)
+admin.site.register(FundingSource, VocabularyAdmin)
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(CuratedAdmin):
+    list_display = ["title", "key", "kind", "date", "date_text", "place"]
+    list_filter = ["kind"]
+    search_fields = ["title", "key", "publisher", "place"]
+    prepopulated_fields = {"key": ["title"]}
+
+
+@admin.register(Citation)
+class CitationAdmin(CuratedAdmin):
+    list_display = ["document", "section", "page", "content_type", "object_id"]
+    list_filter = ["document", "content_type"]
+    list_select_related = ["document", "content_type"]
+    search_fields = ["section", "document__title"]
+    autocomplete_fields = ["document"]
+
+
+class IllustrationInline(admin.TabularInline):
+    model = Illustration
+    extra = 0
+    autocomplete_fields = ["factor"]
+    verbose_name = "VALUES factor illustrated"
+    verbose_name_plural = "VALUES factors illustrated"
+
+
+@admin.register(Practice)
+class PracticeAdmin(CuratedAdmin):
+    list_display = ["title", "city", "lead_organisation", "status", "start_year", "is_published"]
+    list_filter = ["is_published", "status", "themes", "city__country"]
+    list_select_related = ["city__country", "lead_organisation"]
+    search_fields = ["title", "slug", "summary", "city__name", "lead_organisation__name"]
+    autocomplete_fields = [
+        "city",
+        "lead_organisation",
+        "partners",
+        "contacts",
+        "themes",
+        "target_groups",
+        "funding_sources",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [CitationInline, IllustrationInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["title", "slug", "is_published", "city", "lead_organisation", "partners"]},
+        ),
+        (
+            "The practice",
+            {
+                "fields": [
+                    "summary",
+                    "context",
+                    "how_it_works",
+                    "results",
+                    "beneficiaries",
+                    "funding",
+                    "transferability",
+                ]
+            },
+        ),
+        ("When", {"fields": ["start_year", "end_year", "status"]}),
+        ("Classification", {"fields": ["themes", "target_groups", "funding_sources", "tags"]}),
+        ("Links and contacts", {"fields": ["links", "contacts"]}),
+    ]
+
+    def _set_published(self, request, queryset, published):
+        # Saved one by one inside a revision, not with update(), so that each change is
+        # in the history with who made it and can be reverted like any other edit.
+        changed = 0
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment("Published" if published else "Unpublished")
+            for practice in queryset.filter(is_published=not published):
+                practice.is_published = published
+                practice.save(update_fields=["is_published", "updated"])
+                changed += 1
+        verb = "published" if published else "unpublished"
+        self.message_user(request, f"{changed} practice(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Publish the selected practices", permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description="Unpublish the selected practices", permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)

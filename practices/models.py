@@ -1,0 +1,339 @@
+import reversion
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from taggit.managers import TaggableManager
+from taggit.models import Tag, TaggedItem
+
+from cities.models import City, Contact, Organisation
+from portal.text import fold
+
+
+def browser_url(**params):
+    """The practice browser filtered by `params`, e.g. browser_url(theme="volunteering")."""
+    return f"{reverse('practices:list')}?{urlencode(params)}"
+
+
+class VocabularyQuerySet(models.QuerySet):
+    def with_practice_counts(self):
+        """Each value with its number of published practices, in one aggregate query."""
+        return self.annotate(
+            practice_count=Count("practices", filter=Q(practices__is_published=True))
+        )
+
+
+class Vocabulary(models.Model):
+    """A small controlled list: themes, target groups, funding sources."""
+
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+
+    objects = VocabularyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Theme(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        constraints = [models.UniqueConstraint(fields=["slug"], name="theme_slug_unique")]
+
+    def get_absolute_url(self):
+        return browser_url(theme=self.slug)
+
+
+class TargetGroup(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        constraints = [models.UniqueConstraint(fields=["slug"], name="target_group_slug_unique")]
+
+    def get_absolute_url(self):
+        return browser_url(target_group=self.slug)
+
+
+class FundingSource(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        constraints = [models.UniqueConstraint(fields=["slug"], name="funding_source_slug_unique")]
+
+    def get_absolute_url(self):
+        return browser_url(funding=self.slug)
+
+
+class SourceDocument(models.Model):
+    class Kind(models.TextChoices):
+        BOOKLET = "booklet", "Booklet"
+        PRESENTATION = "presentation", "Presentation"
+        EXTRACT = "extract", "Extract"
+        TOOLKIT = "toolkit", "Toolkit"
+        COLLECTION = "collection", "Collection of practices"
+        WEBSITE = "website", "Website"
+        OTHER = "other", "Other"
+
+    key = models.SlugField(max_length=80)
+    title = models.CharField(max_length=400)
+    publisher = models.CharField(max_length=400, blank=True)
+    date = models.DateField(null=True, blank=True)
+    date_text = models.CharField(
+        max_length=60, blank=True, help_text="For an approximate date, e.g. 'about 2012-2013'."
+    )
+    place = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    url = models.URLField(blank=True, max_length=500)
+    file = models.CharField(max_length=200, blank=True, help_text="The seed file it came from.")
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["key"], name="source_document_key_unique")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("practices:source", args=[self.key])
+
+    def natural_key(self):
+        return (self.key,)
+
+    @property
+    def when(self):
+        return self.date.isoformat() if self.date else self.date_text
+
+
+class Citation(models.Model):
+    """Where a record's facts come from: a document and a section or page."""
+
+    document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="citations")
+    section = models.CharField(max_length=300, blank=True)
+    page = models.CharField(max_length=20, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        ordering = ["document__key", "section"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "document", "section"],
+                name="citation_unique_per_record",
+            )
+        ]
+        indexes = [
+            # Prefetching a page's citations looks them up by record.
+            models.Index(fields=["content_type", "object_id"], name="citation_record_idx"),
+        ]
+
+    def __str__(self):
+        parts = [self.document.title]
+        if self.section:
+            parts.append(self.section)
+        if self.page:
+            parts.append(f"p. {self.page}")
+        return ", ".join(parts)
+
+    def get_absolute_url(self):
+        return self.document.get_absolute_url()
+
+
+class Status(models.TextChoices):
+    ONGOING = "ongoing", "Ongoing"
+    ENDED = "ended", "Ended"
+    PLANNED = "planned", "Planned"
+    UNKNOWN = "unknown", "Not stated"
+
+
+class PracticeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Drafts are for curators: staff see them on the site, nobody else does."""
+        if user is not None and user.is_active and user.is_staff:
+            return self
+        return self.published()
+
+    def search(self, query):
+        """Word-prefix search over the folded search document; ranked on PostgreSQL."""
+        from .search import apply_search
+
+        return apply_search(self, query)
+
+    def for_list(self):
+        """The browser's result list: one query for rows, one for their themes."""
+        return self.select_related("city__country", "lead_organisation").prefetch_related("themes")
+
+    def for_detail(self):
+        return self.select_related("city__country", "lead_organisation").prefetch_related(
+            "themes",
+            "target_groups",
+            "funding_sources",
+            "tags",
+            "partners",
+            models.Prefetch("contacts", queryset=Contact.objects.public()),
+            "citations__document",
+            "illustrations__factor__benchmark",
+        )
+
+    def for_export(self):
+        return self.select_related("city__country", "lead_organisation").prefetch_related(
+            "themes",
+            "target_groups",
+            "funding_sources",
+            "tags",
+            "partners",
+            "citations__document",
+            "illustrations__factor",
+        )
+
+
+class Practice(models.Model):
+    Status = Status
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=150)
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="practices"
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_practices",
+    )
+    partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_practices")
+    summary = models.TextField(help_text="One paragraph, in the portal's own words.")
+    context = models.TextField("context and goals", blank=True)
+    how_it_works = models.TextField(blank=True)
+    results = models.TextField(blank=True, help_text="Outcomes, with figures.")
+    beneficiaries = models.TextField("beneficiaries and reach", blank=True)
+    funding = models.TextField("funding and resources", blank=True)
+    transferability = models.TextField("transferability and lessons", blank=True)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNKNOWN)
+    links = models.TextField(blank=True, help_text="One URL a line.")
+    contacts = models.ManyToManyField(Contact, blank=True, related_name="practices")
+    themes = models.ManyToManyField("Theme", related_name="practices")
+    target_groups = models.ManyToManyField("TargetGroup", blank=True, related_name="practices")
+    funding_sources = models.ManyToManyField("FundingSource", blank=True, related_name="practices")
+    tags = TaggableManager(blank=True)
+    # So the edit history can follow a practice's tags (TaggableManager alone is not
+    # serialised into a version).
+    tagged_items = GenericRelation("taggit.TaggedItem")
+    is_published = models.BooleanField("published", default=False)
+    citations = GenericRelation(Citation)
+    # Folded words of everything a visitor may search for (see portal/text.py). Kept by
+    # practices.search.refresh_search_documents() whenever a practice or a linked record
+    # changes; costs one extra UPDATE per save and buys one indexed column to search.
+    search_document = models.TextField(blank=True, editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="practice_slug_unique"),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=F("start_year")),
+                name="practice_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(city__isnull=False) | Q(lead_organisation__isnull=False),
+                name="practice_has_city_or_organisation",
+            ),
+        ]
+        indexes = [
+            # Every public list starts with published() and sorts by title or start year.
+            models.Index(fields=["is_published", "title"], name="practice_published_title_idx"),
+            models.Index(fields=["is_published", "start_year"], name="practice_published_year_idx"),
+            # The status facet.
+            models.Index(fields=["status"], name="practice_status_idx"),
+            # The GIN index for full-text search (practice_search_gin) is PostgreSQL-only,
+            # so migration 0002 creates it there and nowhere else.
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("practices:detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        errors = {}
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            errors["end_year"] = "The end year cannot be before the start year."
+        if not self.city_id and not self.lead_organisation_id:
+            errors["city"] = "Give a city, a lead organisation, or both."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def link_list(self):
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+    @property
+    def period(self):
+        if self.start_year and self.end_year:
+            return f"{self.start_year}\u2013{self.end_year}"  # an en dash, as in print
+        if self.start_year:
+            return (
+                f"since {self.start_year}"
+                if self.status == Status.ONGOING
+                else str(self.start_year)
+            )
+        if self.end_year:
+            return f"until {self.end_year}"
+        return ""
+
+
+def search_document_for(practice, *, themes, tags, partners):
+    """The folded text a practice is found by. Title twice: a title hit ranks higher."""
+    parts = [
+        practice.title,
+        practice.title,
+        practice.summary,
+        practice.context,
+        practice.how_it_works,
+        practice.results,
+        practice.beneficiaries,
+        practice.funding,
+        practice.transferability,
+    ]
+    if practice.city_id:
+        parts += [practice.city.name, practice.city.country.name, practice.city.country_id]
+    if practice.lead_organisation_id:
+        parts.append(practice.lead_organisation.name)
+    parts += [o.name for o in partners]
+    parts += [t.name for t in themes]
+    parts += [t.name for t in tags]
+    return " " + fold(" ".join(p for p in parts if p)) + " "
+
+
+reversion.register(Tag)
+reversion.register(TaggedItem)
+reversion.register(Theme)
+reversion.register(TargetGroup)
+reversion.register(FundingSource)
+reversion.register(SourceDocument)
+reversion.register(Citation)
+# A practice's version holds its M2M links (themes, partners, contacts...), tags through
+# taggit's items, its citations and the factors it illustrates.
+reversion.register(Practice, follow=("citations", "illustrations", "tagged_items"))

@@ -1,0 +1,69 @@
+"""Keep each practice's search document in step with what it is found by.
+
+A practice is found by its own text and by the names of its city, country, lead
+organisation, partners, themes and tags, so a change to any of those refreshes the
+practices concerned. The refresh runs after the transaction commits (and not at all
+if it rolls back); an admin save with M2M changes refreshes a few times, a few queries
+each. Bulk writers (the synthetic seeder) bypass signals and refresh once at the end.
+"""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_save
+from django.dispatch import receiver
+from taggit.models import TaggedItem
+
+from cities.models import City, Country, Organisation
+
+from .models import Practice, Theme
+from .search import refresh_search_documents
+
+
+def _schedule(ids):
+    ids = set(ids)
+    if ids:
+        transaction.on_commit(lambda: refresh_search_documents(ids))
+
+
+@receiver(post_save, sender=Practice)
+def practice_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields and set(update_fields) <= {"search_document"}):
+        return
+    _schedule([instance.pk])
+
+
+@receiver(m2m_changed, sender=Practice.themes.through)
+@receiver(m2m_changed, sender=Practice.partners.through)
+@receiver(m2m_changed, sender=TaggedItem)
+def practice_links_changed(sender, instance, action, reverse, pk_set, model, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if isinstance(instance, Practice):
+        _schedule([instance.pk])
+    elif model is Practice and pk_set:
+        _schedule(pk_set)
+
+
+@receiver(post_save, sender=City)
+def city_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _schedule(instance.practices.values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Country)
+def country_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _schedule(Practice.objects.filter(city__country=instance).values_list("pk", flat=True))
+
+
+@receiver(post_save, sender=Organisation)
+def organisation_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        led = Practice.objects.filter(lead_organisation=instance).values_list("pk", flat=True)
+        partnered = instance.partner_practices.values_list("pk", flat=True)
+        _schedule(set(led) | set(partnered))
+
+
+@receiver(post_save, sender=Theme)
+def theme_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _schedule(instance.practices.values_list("pk", flat=True))
