@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "practices"
+
+urlpatterns = [
+    path("", views.practice_list, name="list"),
+    path("sources/<slug:key>/", views.source_detail, name="source"),
+    path("<slug:slug>/", views.practice_detail, name="detail"),
+]
