@@ -1,0 +1,30 @@
+"""Turn a rendered admin change form back into POST data, as a browser would submit it."""
+
+
+def _value(bound_field):
+    value = bound_field.value()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "on" if value else None
+    if isinstance(value, list | tuple):
+        return [str(v.pk if hasattr(v, "pk") else v) for v in value]
+    return str(value.pk if hasattr(value, "pk") else value)
+
+
+def _add_form(data, form):
+    for name in form.fields:
+        value = _value(form[name])
+        if value is not None:
+            data[form.add_prefix(name)] = value
+
+
+def form_data(response):
+    data = {}
+    _add_form(data, response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        _add_form(data, formset.management_form)
+        for form in formset.forms:
+            _add_form(data, form)
+    return data

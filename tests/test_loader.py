@@ -1,0 +1,194 @@
+"""The fixture loader: all or nothing, idempotent, and respectful of curators' edits."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+import reversion
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from cities.models import City, Contact, Organisation
+from practices.loader import FixtureError, load_knowledge_base
+from practices.models import Citation, Practice
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(settings.BASE_DIR) / "fixtures"
+
+GOOD = """
+source = "mechelen-2024"
+
+[[city]]
+slug = "test-harbour"
+name = "Test Harbour"
+country = "BE"
+latitude = 51.0
+longitude = 4.0
+section = "Test section"
+
+[[organisation]]
+slug = "test-harbour-ngo"
+name = "Test Harbour NGO"
+kind = "ngo"
+city = "test-harbour"
+section = "Test section"
+
+[[practice]]
+slug = "test-harbour-welcome"
+title = "Test Harbour welcome desk"
+city = "test-harbour"
+lead_organisation = "test-harbour-ngo"
+summary = "A desk."
+themes = ["welcome-reception"]
+tags = ["ukraine"]
+section = "Test section"
+
+[[contact]]
+key = "test-harbour-desk"
+name = "Welcome desk"
+email = "desk@test-harbour.example"
+practices = ["test-harbour-welcome"]
+section = "Test section"
+"""
+
+
+@pytest.fixture
+def fixture_dir(tmp_path):
+    for name in ("00_vocabularies.toml", "00_sources.toml"):
+        shutil.copy(FIXTURES / name, tmp_path / name)
+    return tmp_path
+
+
+def write(directory, text, name="010_test.toml"):
+    (directory / name).write_text(text, encoding="utf-8")
+
+
+def counts():
+    return (
+        Practice.objects.count(),
+        City.objects.count(),
+        Organisation.objects.count(),
+        Contact.objects.count(),
+        Citation.objects.count(),
+    )
+
+
+def test_it_loads_a_good_file_with_links_and_citations(fixture_dir):
+    write(fixture_dir, GOOD)
+    report = load_knowledge_base(fixture_dir)
+    practice = Practice.objects.get(slug="test-harbour-welcome")
+    assert report.created == 4
+    assert practice.city.name == "Test Harbour"
+    assert practice.lead_organisation.slug == "test-harbour-ngo"
+    assert [t.name for t in practice.tags.all()] == ["ukraine"]
+    assert list(practice.contacts.values_list("email", flat=True)) == ["desk@test-harbour.example"]
+    assert practice.citations.get().section == "Test section"
+    assert " harbour " in practice.search_document
+
+
+def test_reloading_twice_creates_nothing_new(fixture_dir):
+    write(fixture_dir, GOOD)
+    load_knowledge_base(fixture_dir)
+    before = counts()
+    second = load_knowledge_base(fixture_dir)
+    third = load_knowledge_base(fixture_dir)
+    assert counts() == before
+    assert second.created == third.created == 0
+    assert second.updated == third.updated == 0
+
+
+def test_a_changed_fixture_updates_the_record(fixture_dir):
+    write(fixture_dir, GOOD)
+    load_knowledge_base(fixture_dir)
+    write(fixture_dir, GOOD.replace("A desk.", "A desk, open daily."))
+    report = load_knowledge_base(fixture_dir)
+    assert report.updated == 1
+    assert Practice.objects.get(slug="test-harbour-welcome").summary == "A desk, open daily."
+
+
+def test_a_curators_edit_survives_a_reload(fixture_dir, superuser):
+    write(fixture_dir, GOOD)
+    load_knowledge_base(fixture_dir)
+    practice = Practice.objects.get(slug="test-harbour-welcome")
+    with reversion.create_revision():
+        reversion.set_user(superuser)
+        practice.summary = "Corrected by a curator."
+        practice.save()
+    report = load_knowledge_base(fixture_dir)
+    practice.refresh_from_db()
+    assert practice.summary == "Corrected by a curator."
+    assert "practice test-harbour-welcome" in report.kept_curated
+
+
+def test_overwrite_flag_resets_a_curated_record(fixture_dir, superuser):
+    write(fixture_dir, GOOD)
+    load_knowledge_base(fixture_dir)
+    practice = Practice.objects.get(slug="test-harbour-welcome")
+    with reversion.create_revision():
+        reversion.set_user(superuser)
+        practice.summary = "Corrected by a curator."
+        practice.save()
+    call_command("load_knowledge_base", dir=str(fixture_dir), overwrite_curated=True, verbosity=0)
+    practice.refresh_from_db()
+    assert practice.summary == "A desk."
+
+
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        (
+            GOOD.replace('themes = ["welcome-reception"]', 'themes = ["welcome-receptoin"]'),
+            "practice #1 'test-harbour-welcome': field 'themes': unknown theme 'welcome-receptoin'",
+        ),
+        (
+            GOOD.replace('city = "test-harbour"\nlead', 'city = "atlantis"\nlead'),
+            "practice #1 'test-harbour-welcome': field 'city': unknown city 'atlantis'",
+        ),
+        (
+            GOOD.replace("desk@test-harbour.example", "desk(at)test-harbour"),
+            "contact #1 'test-harbour-desk': field 'email': 'desk(at)test-harbour' is not a valid",
+        ),
+        (
+            GOOD.replace('kind = "ngo"', 'kind = "guild"'),
+            "organisation #1 'test-harbour-ngo': field 'kind': Value 'guild' is not a valid choice",
+        ),
+        (
+            GOOD.replace("latitude = 51.0", 'latitude = "north"'),
+            "city #1 'test-harbour': field 'latitude': must be a number",
+        ),
+        (
+            GOOD.replace('section = "Test section"\n\n[[organisation]]', "\n[[organisation]]"),
+            "city #1 'test-harbour': field 'section': is required",
+        ),
+        (
+            GOOD + GOOD[GOOD.index("[[practice]]") : GOOD.index("[[contact]]")],
+            "practice #2 'test-harbour-welcome': is defined twice",
+        ),
+        (GOOD.replace("[[city]]", "[[citty]]"), "unknown table [[citty]]"),
+        (GOOD.replace('name = "Test Harbour"', 'name = "Test Harbour'), "not valid TOML"),
+    ],
+)
+def test_a_broken_file_loads_nothing_and_names_the_problem(fixture_dir, broken, expected):
+    write(fixture_dir, broken)
+    before = counts()
+    with pytest.raises(FixtureError) as exc:
+        load_knowledge_base(fixture_dir)
+    assert "010_test.toml" in str(exc.value)
+    assert expected in str(exc.value)
+    assert counts() == before
+    assert not City.objects.filter(slug="test-harbour").exists()
+
+
+def test_the_command_reports_a_broken_file_without_a_traceback(fixture_dir):
+    write(fixture_dir, GOOD.replace('"welcome-reception"', '"nope"'))
+    with pytest.raises(CommandError) as exc:
+        call_command("load_knowledge_base", dir=str(fixture_dir))
+    assert str(exc.value).startswith("Nothing was loaded.")
+    assert "unknown theme 'nope'" in str(exc.value)
+
+
+def test_if_empty_skips_a_loaded_database(fixture_dir, capsys):
+    write(fixture_dir, GOOD)
+    call_command("load_knowledge_base", dir=str(fixture_dir), if_empty=True)
+    assert "already loaded" in capsys.readouterr().out
+    assert not Practice.objects.filter(slug="test-harbour-welcome").exists()
