@@ -3,7 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, When
 from django.urls import reverse
 from django.utils.http import urlencode
 from taggit.managers import TaggableManager
@@ -168,9 +168,39 @@ class PracticeQuerySet(models.QuerySet):
 
         return apply_search(self, query)
 
+    def sorted_by(self, key):
+        """The browser's orders; `pk` last so that every order is total and stable."""
+        if key == "relevance" and "rank" in self.query.annotations:
+            return self.order_by(F("rank").desc(), "title", "pk")
+        if key == "newest":
+            return self.order_by(F("start_year").desc(nulls_last=True), "title", "pk")
+        if key == "city":
+            return self.order_by(F("city__name").asc(nulls_last=True), "title", "pk")
+        return self.order_by("title", "pk")
+
     def for_list(self):
         """The browser's result list: one query for rows, one for their themes."""
         return self.select_related("city__country", "lead_organisation").prefetch_related("themes")
+
+    def related_to(self, practice, limit=6):
+        """Practices sharing themes or tags with `practice`: same country first, then the
+        most shared, then title. One query (plus the list's theme prefetch)."""
+        theme_ids = [t.pk for t in practice.themes.all()]
+        tag_ids = [t.pk for t in practice.tags.all()]
+        country = practice.city.country_id if practice.city_id else None
+        shared = Count("themes", filter=Q(themes__in=theme_ids), distinct=True) + Count(
+            "tags", filter=Q(tags__in=tag_ids), distinct=True
+        )
+        return (
+            self.exclude(pk=practice.pk)
+            .filter(Q(themes__in=theme_ids) | Q(tags__in=tag_ids))
+            .annotate(
+                shared=shared,
+                same_country=Case(When(city__country=country, then=1), default=0),
+            )
+            .order_by("-same_country", "-shared", "title")
+            .for_list()[:limit]
+        )
 
     def for_detail(self):
         return self.select_related("city__country", "lead_organisation").prefetch_related(

@@ -1,14 +1,37 @@
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .browse import Browse
+from .filters import SORTS
 from .models import Practice, SourceDocument, Theme
+
+PAGE_SIZE = 20
 
 
 @require_GET
 def practice_list(request):
-    practices = Practice.objects.visible_to(request.user).for_list()
-    return render(request, "practices/practice_list.html", {"practices": practices})
+    browse = Browse(request.GET, request.user)
+    paginator = Paginator(browse.results().for_list(), PAGE_SIZE)
+    # get_page() turns a missing or non-numeric page into 1, one past the end into the last.
+    page = paginator.get_page(request.GET.get("page"))
+    facet_order = "alpha" if request.GET.get("facet_sort") == "alpha" else "count"
+    context = {
+        "browse": browse,
+        "page": page,
+        "practices": page.object_list,
+        "facets": browse.facets(order=facet_order),
+        "facet_order": facet_order,
+        "chips": browse.chips(),
+        "without_last": browse.without_last_filter(),
+        "sorts": SORTS,
+    }
+    # One partial serves the full page and the in-place reload done by browser.js.
+    template = (
+        "practices/_browser.html" if request.GET.get("partial") else "practices/practice_list.html"
+    )
+    return render(request, template, context)
 
 
 @require_GET
@@ -17,7 +40,10 @@ def practice_detail(request, slug):
         practice = Practice.objects.visible_to(request.user).for_detail().get(slug=slug)
     except Practice.DoesNotExist:
         raise Http404(f"No practice has the address {slug!r}.") from None
-    return render(request, "practices/practice_detail.html", {"practice": practice})
+    related = Practice.objects.visible_to(request.user).related_to(practice)
+    return render(
+        request, "practices/practice_detail.html", {"practice": practice, "related": related}
+    )
 
 
 @require_GET

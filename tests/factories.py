@@ -4,6 +4,7 @@ from itertools import count
 
 from cities.models import City, Contact, Country, Organisation
 from practices.models import Practice, Theme
+from practices.search import refresh_search_documents
 
 _n = count(1)
 
@@ -45,4 +46,8 @@ def practice(themes=("social-cohesion",), tags=(), **kw):
     obj.themes.set(Theme.objects.filter(slug__in=themes))
     if tags:
         obj.tags.set(list(tags))
+    # Signals refresh the search document on commit, which never comes inside a test's
+    # transaction; do what the commit would do.
+    refresh_search_documents([obj.pk])
+    obj.refresh_from_db()
     return obj

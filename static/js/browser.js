@@ -1,0 +1,53 @@
+// Progressive enhancement for the practice browser: apply a facet as soon as it is
+// ticked and swap the results in place. Without JavaScript the form's buttons do the same.
+(function () {
+  "use strict";
+  var region = document.getElementById("browser-region");
+  if (!region || !window.fetch) return;
+
+  function load(url, focusId) {
+    var partialUrl = new URL(url, window.location.href);
+    partialUrl.searchParams.set("partial", "1");
+    region.setAttribute("aria-busy", "true");
+    return fetch(partialUrl, { headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        region.innerHTML = html;
+        region.removeAttribute("aria-busy");
+        var target = focusId && document.getElementById(focusId);
+        if (target) target.focus();
+      })
+      .catch(function () { window.location.href = url; });
+  }
+
+  function formUrl(form) {
+    var params = new URLSearchParams(new FormData(form));
+    Array.from(params.keys()).forEach(function (key) {
+      if (params.get(key) === "") params.delete(key);
+    });
+    var query = params.toString();
+    return form.action + (query ? "?" + query : "");
+  }
+
+  region.addEventListener("change", function (event) {
+    var form = event.target.form;
+    if (!form || form.id !== "facet-form") return;
+    if (event.target.type === "number" || event.target.type === "search") return;
+    var url = formUrl(form);
+    history.pushState({}, "", url);
+    load(url, event.target.id);
+  });
+
+  region.addEventListener("submit", function (event) {
+    if (event.target.id !== "facet-form") return;
+    event.preventDefault();
+    var url = formUrl(event.target);
+    history.pushState({}, "", url);
+    load(url, "results-h");
+  });
+
+  window.addEventListener("popstate", function () { load(window.location.href); });
+})();

@@ -1,0 +1,273 @@
+"""The faceted practice browser at /practices/."""
+
+import pytest
+from django.urls import reverse
+
+from cities.models import City
+from practices.models import Practice
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+URL = reverse("practices:list")
+
+
+def slugs_on_page(response):
+    return [p.slug for p in response.context["practices"]]
+
+
+def all_result_slugs(client, query):
+    """Every matching practice across all pages, in order."""
+    slugs, page = [], 1
+    while True:
+        response = client.get(URL, {**query, "page": page})
+        slugs += slugs_on_page(response)
+        if not response.context["page"].has_next():
+            return slugs
+        page += 1
+
+
+def facet(response, name):
+    return {
+        v.value: v.count for f in response.context["facets"] if f.name == name for v in f.values
+    }
+
+
+def test_it_lists_published_practices_with_a_count(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    expected = Practice.objects.published().count()
+    assert response.context["page"].paginator.count == expected
+    assert f"<strong>{expected}</strong> practices" in response.content.decode()
+
+
+def test_values_within_a_facet_combine_with_or(client):
+    response = client.get(URL, {"theme": ["roma-inclusion", "language-learning"]})
+    expected = set(
+        Practice.objects.published()
+        .filter(themes__slug__in=["roma-inclusion", "language-learning"])
+        .values_list("slug", flat=True)
+    )
+    assert (
+        set(all_result_slugs(client, {"theme": ["roma-inclusion", "language-learning"]}))
+        == expected
+    )
+    assert response.context["page"].paginator.count == len(expected)
+    roma_only = Practice.objects.published().filter(themes__slug="roma-inclusion").count()
+    assert len(expected) > roma_only > 0
+
+
+def test_facets_combine_with_and(client):
+    query = {"theme": ["employment-skills"], "country": ["SE", "FI"]}
+    expected = set(
+        Practice.objects.published()
+        .filter(themes__slug="employment-skills", city__country__code__in=["SE", "FI"])
+        .values_list("slug", flat=True)
+    )
+    assert expected
+    assert set(all_result_slugs(client, query)) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"theme": ["employment-skills"]},
+        {"theme": ["employment-skills", "anti-discrimination"], "country": ["DE"]},
+        {"country": ["SE", "NL"], "status": ["ongoing"]},
+        {"q": "migrants", "theme": ["education-youth"]},
+    ],
+)
+def test_facet_counts_match_an_independent_count(client, query):
+    """Each value's count = matches of all *other* filters that also have this value."""
+    response = client.get(URL, query)
+    published = Practice.objects.published()
+
+    def matching(exclude):
+        rows = published
+        if "q" in query:
+            rows = rows.filter(search_document__contains=" " + query["q"])
+        if exclude != "theme" and query.get("theme"):
+            rows = rows.filter(
+                pk__in=published.filter(themes__slug__in=query["theme"]).values("pk")
+            )
+        if exclude != "country" and query.get("country"):
+            rows = rows.filter(city__country__code__in=query["country"])
+        if exclude != "status" and query.get("status"):
+            rows = rows.filter(status__in=query["status"])
+        return list(rows.prefetch_related("themes", "tags").select_related("city__country"))
+
+    themes, countries, tags, statuses = {}, {}, {}, {}
+    for practice in matching("theme"):
+        for theme in practice.themes.all():
+            themes[theme.slug] = themes.get(theme.slug, 0) + 1
+    for practice in matching("country"):
+        if practice.city_id:
+            code = practice.city.country_id
+            countries[code] = countries.get(code, 0) + 1
+    for practice in matching("tag"):
+        for tag in practice.tags.all():
+            tags[tag.slug] = tags.get(tag.slug, 0) + 1
+    for practice in matching("status"):
+        statuses[practice.status] = statuses.get(practice.status, 0) + 1
+
+    assert facet(response, "theme") == {**dict.fromkeys(query.get("theme", []), 0), **themes}
+    assert facet(response, "country") == {**dict.fromkeys(query.get("country", []), 0), **countries}
+    assert facet(response, "tag") == tags
+    assert facet(response, "status") == {**dict.fromkeys(query.get("status", []), 0), **statuses}
+
+
+def test_organisation_counts_include_partners_once(client):
+    response = client.get(URL)
+    counts = facet(response, "organisation")
+    published = Practice.objects.published()
+    for slug in ["eurocities", "council-of-europe", "salvation-army-sweden"]:
+        expected = (
+            published.filter(lead_organisation__slug=slug).count()
+            + published.filter(partners__slug=slug).exclude(lead_organisation__slug=slug).count()
+        )
+        assert counts.get(slug, 0) == expected > 0
+
+
+def test_the_factor_facet_finds_illustrating_practices(client):
+    response = client.get(URL, {"factor": "A1"})
+    expected = set(
+        Practice.objects.published()
+        .filter(illustrations__factor__code="A1")
+        .values_list("slug", flat=True)
+    )
+    assert set(slugs_on_page(response)) == expected
+
+
+def test_search_is_accent_and_case_insensitive(client):
+    malmo = City.objects.get(slug="malmo")
+    expected = set(Practice.objects.published().filter(city=malmo).values_list("slug", flat=True))
+    for query in ("malmo", "MALMÖ", "Malmö"):
+        found = set(all_result_slugs(client, {"q": query}))
+        assert expected <= found, query
+
+
+def test_two_word_search_needs_both_words(client):
+    both = set(all_result_slugs(client, {"q": "Crossroads Stockholm"}))
+    assert "stockholm-crossroads" in both
+    assert set(all_result_slugs(client, {"q": "Crossroads Vilnius"})) == set()
+
+
+def test_sorting_by_newest_puts_recent_start_years_first(client):
+    response = client.get(URL, {"sort": "newest"})
+    years = [p.start_year for p in response.context["practices"] if p.start_year]
+    assert years == sorted(years, reverse=True)
+    assert years
+
+
+def test_active_filters_become_removable_chips(client):
+    response = client.get(URL, {"theme": ["volunteering", "anti-rumour"], "country": "ES"})
+    chips = {(c.param, c.value_label): c.query.urlencode() for c in response.context["chips"]}
+    assert chips[("theme", "Volunteering")] == "theme=anti-rumour&country=ES"
+    assert chips[("country", "Spain")] == "theme=volunteering&theme=anti-rumour"
+    assert "Clear all" in response.content.decode()
+
+
+def test_an_empty_result_offers_to_drop_the_last_filter(client):
+    response = client.get(URL, {"theme": "roma-inclusion", "country": "FI"})
+    assert response.context["page"].paginator.count == 0
+    text = response.content.decode()
+    assert "No practice matches" in text
+    assert response.context["without_last"].urlencode() == "theme=roma-inclusion"
+
+
+def test_unknown_facet_values_are_ignored_and_reported(client):
+    response = client.get(URL, {"theme": ["no-such-theme", "volunteering"], "city": "atlantis"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Ignored theme &#x27;no-such-theme&#x27;" in text
+    assert "Ignored city &#x27;atlantis&#x27;" in text
+    volunteering = Practice.objects.published().filter(themes__slug="volunteering").count()
+    assert response.context["page"].paginator.count == volunteering
+
+
+def test_only_unknown_values_filter_nothing(client):
+    response = client.get(URL, {"theme": "no-such-theme"})
+    assert response.context["page"].paginator.count == Practice.objects.published().count()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "abc"},
+        {"page": "-3"},
+        {"page": "99999"},
+        {"q": "x" * 10_000},
+        {"q": "!!! ??? ..."},
+        {"q": "'; DROP TABLE practices_practice; --"},
+        {"year_from": "two thousand"},
+        {"year_to": "99999999999999999999"},
+        {"sort": "<script>"},
+        {"theme": ["a" * 5000] * 60},
+        {"facet_sort": "sideways"},
+        {"q": "\x00"},
+    ],
+)
+def test_bad_input_never_gives_a_500(client, query):
+    response = client.get(URL, query)
+    assert response.status_code == 200
+
+
+def test_a_page_past_the_end_shows_the_last_page(client):
+    response = client.get(URL, {"page": "99999"})
+    page = response.context["page"]
+    assert page.number == page.paginator.num_pages
+
+
+def test_a_search_of_only_punctuation_says_so(client):
+    response = client.get(URL, {"q": "!!! ..."})
+    assert "no letters or digits" in response.content.decode()
+    assert response.context["page"].paginator.count == Practice.objects.published().count()
+
+
+def test_a_malformed_year_is_reported(client):
+    response = client.get(URL, {"year_from": "soon"})
+    assert "Ignored started from &#x27;soon&#x27;" in response.content.decode()
+
+
+def test_drafts_are_invisible_to_anonymous_users(client):
+    draft = factories.practice(title="Secret draft practice", is_published=False)
+    assert draft.slug not in all_result_slugs(client, {"q": "secret draft"})
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert "Secret draft" not in client.get(draft.city.get_absolute_url()).content.decode()
+
+
+def test_staff_see_drafts(client, superuser):
+    draft = factories.practice(title="Secret draft practice", is_published=False)
+    client.force_login(superuser)
+    assert draft.slug in all_result_slugs(client, {"q": "secret draft"})
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_the_partial_serves_only_the_browser(client):
+    response = client.get(URL, {"partial": "1", "theme": "volunteering"})
+    text = response.content.decode()
+    assert 'id="facet-form"' in text
+    assert "<html" not in text
+
+
+def test_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(22):
+        client.get(
+            URL, {"theme": ["volunteering", "employment-skills"], "country": "SE", "q": "city"}
+        )
+    for _ in range(30):
+        factories.practice(themes=("volunteering", "employment-skills"), tags=("extra",))
+    with django_assert_max_num_queries(22):
+        response = client.get(URL, {"theme": ["volunteering"], "tag": "extra"})
+    assert response.context["page"].paginator.count == 30
+
+
+def test_an_admin_edit_refreshes_the_search_document(django_capture_on_commit_callbacks):
+    practice = Practice.objects.get(slug="stockholm-crossroads")
+    with django_capture_on_commit_callbacks(execute=True):
+        practice.title = "Crossroads Zanzibarian pilot"
+        practice.save()
+    practice.refresh_from_db()
+    assert " zanzibarian " in practice.search_document
+    assert Practice.objects.search("zanzibar").filter(pk=practice.pk).exists()
