@@ -220,8 +220,9 @@ def _organisation_counts(ids):
     pairs_sql, params = lead.union(partners).query.sql_with_params()
     q = connection.ops.quote_name
     table = q(Organisation._meta.db_table)
+    # Only quoted identifiers and ORM-compiled SQL are interpolated; values stay in params.
     sql = (
-        f"SELECT org.{q('slug')}, org.{q('name')}, COUNT(*) FROM ({pairs_sql}) pairs "
+        f"SELECT org.{q('slug')}, org.{q('name')}, COUNT(*) FROM ({pairs_sql}) pairs "  # noqa: S608
         f"INNER JOIN {table} org ON org.{q('id')} = pairs.{q('o')} "
         f"GROUP BY org.{q('slug')}, org.{q('name')}"
     )
