@@ -4,8 +4,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from portal.export import export_response
+from portal.text import clean_param
 from practices.models import Practice
 
+from .exports import CITY_COLUMNS, CONTACT_COLUMNS, ORGANISATION_COLUMNS
 from .models import City, Contact, Membership, Network, Organisation
 
 
@@ -17,16 +20,14 @@ def _get_or_404(queryset, noun, **lookup):
 
 
 def _name_filter(request):
-    # A name filter is a plain substring; cap it so a pasted essay stays cheap.
-    return request.GET.get("name", "").strip()[:100]
+    # A name filter is a plain substring; capped so a pasted essay stays cheap.
+    return clean_param(request.GET.get("name", ""))
 
 
 @require_GET
 def city_list(request):
     name = _name_filter(request)
-    cities = City.objects.for_list().order_by("country__name", "name")
-    if name:
-        cities = cities.filter(name__icontains=name)
+    cities = City.objects.for_list().named(name).order_by("country__name", "name")
     groups = [(country, list(rows)) for country, rows in groupby(cities, key=lambda c: c.country)]
     return render(
         request,
@@ -52,14 +53,9 @@ def city_detail(request, slug):
 @require_GET
 def organisation_list(request):
     name = _name_filter(request)
-    organisations = Organisation.objects.for_list()
     kind = request.GET.get("kind", "")
-    if name:
-        organisations = organisations.filter(name__icontains=name)
-    if kind in Organisation.Kind.values:
-        organisations = organisations.filter(kind=kind)
-    else:
-        kind = ""
+    kind = kind if kind in Organisation.Kind.values else ""
+    organisations = Organisation.objects.for_list().matching(name, kind)
     context = {
         "organisations": organisations,
         "name": name,
@@ -94,3 +90,48 @@ def network_list(request):
 def network_detail(request, slug):
     network = _get_or_404(Network.objects.for_detail(), "network", slug=slug)
     return render(request, "cities/network_detail.html", {"network": network})
+
+
+@require_GET
+def city_export(request):
+    name = _name_filter(request)
+    return export_response(
+        request,
+        queryset=City.objects.for_export().named(name).order_by("country__name", "name", "pk"),
+        columns=CITY_COLUMNS,
+        name="cities",
+        filters={"name": name} if name else {},
+    )
+
+
+@require_GET
+def organisation_export(request):
+    name = _name_filter(request)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Organisation.Kind.values else ""
+    return export_response(
+        request,
+        queryset=Organisation.objects.for_export().matching(name, kind).order_by("name", "pk"),
+        columns=ORGANISATION_COLUMNS,
+        name="organisations",
+        filters={k: v for k, v in {"name": name, "kind": kind}.items() if v},
+    )
+
+
+@require_GET
+def contact_export(request):
+    """Public contacts only, whoever asks: the rest are for curators, in the admin."""
+    contacts = Contact.objects.public().for_export()
+    filters = {}
+    for param, field in (("city", "city__slug"), ("organisation", "organisation__slug")):
+        value = clean_param(request.GET.get(param, ""))
+        if value:
+            contacts = contacts.filter(**{field: value})
+            filters[param] = value
+    return export_response(
+        request,
+        queryset=contacts.order_by("name", "pk"),
+        columns=CONTACT_COLUMNS,
+        name="contacts",
+        filters=filters,
+    )

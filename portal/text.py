@@ -26,3 +26,12 @@ def words(text):
 
 def fold(text):
     return " ".join(words(text))
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_param(value, max_length=100):
+    """A query-string value made safe to compare in SQL: control characters (PostgreSQL
+    refuses NUL in text) removed, spaces trimmed, length capped."""
+    return _CONTROL.sub("", str(value)).strip()[:max_length]

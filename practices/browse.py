@@ -17,6 +17,7 @@ from taggit.models import TaggedItem
 
 from benchmarks.models import Illustration
 from cities.models import Organisation
+from portal.text import clean_param
 
 from .filters import SORTS, PracticeFilter
 from .models import Practice, Status
@@ -84,7 +85,7 @@ class Browse:
         self.labels = {}
         data = QueryDict(mutable=True)
         for name in PracticeFilter.PARAMS:
-            values = [v for v in params.getlist(name) if v.strip()]
+            values = [v for v in params.getlist(name) if clean_param(v)]
             if not values:
                 continue
             if name in PracticeFilter.FACETS or name == "source":

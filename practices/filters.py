@@ -14,6 +14,7 @@ from taggit.models import Tag
 
 from benchmarks.models import Factor
 from cities.models import City, Country, Network, Organisation
+from portal.text import clean_param
 
 from .models import FundingSource, Practice, SourceDocument, Status, TargetGroup, Theme
 
@@ -34,7 +35,7 @@ class MultiValueField(forms.Field):
             value = [value]
         seen = []
         for item in value:
-            item = str(item).strip()[:MAX_VALUE_LENGTH]
+            item = clean_param(item, MAX_VALUE_LENGTH)
             if item and item not in seen:
                 seen.append(item)
         return seen[:MAX_VALUES_PER_FACET]
@@ -73,7 +74,7 @@ class SearchField(forms.CharField):
     """A search box value; a pasted essay is cut rather than refused."""
 
     def to_python(self, value):
-        return super().to_python(value)[:MAX_QUERY_LENGTH]
+        return clean_param(super().to_python(value), MAX_QUERY_LENGTH)
 
 
 class SearchFilter(django_filters.CharFilter):

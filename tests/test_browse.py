@@ -271,3 +271,17 @@ def test_an_admin_edit_refreshes_the_search_document(django_capture_on_commit_ca
     practice.refresh_from_db()
     assert " zanzibarian " in practice.search_document
     assert Practice.objects.search("zanzibar").filter(pk=practice.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        (URL, {"theme": "\x00", "city": "ma\x00lmo", "q": "\x00malmo"}),
+        (reverse("cities:list"), {"name": "ma\x00"}),
+        (reverse("cities:organisations"), {"name": "\x00", "kind": "\x00"}),
+        (reverse("cities:contacts_export"), {"city": "\x00"}),
+    ],
+)
+def test_nul_bytes_in_parameters_are_harmless(client, url, params):
+    response = client.get(url, params)
+    assert response.status_code == 200
