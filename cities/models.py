@@ -49,8 +49,14 @@ class CityQuerySet(models.QuerySet):
             practice_count=Count("practices", filter=Q(practices__is_published=True), distinct=True)
         )
 
+    def named(self, text):
+        return self.filter(name__icontains=text) if text else self
+
     def for_detail(self):
         return self.select_related("country").prefetch_related("citations__document")
+
+    def for_export(self):
+        return self.for_list().prefetch_related("memberships__network", "citations__document")
 
 
 class City(models.Model):
@@ -119,10 +125,18 @@ class OrganisationQuerySet(models.QuerySet):
             ),
         )
 
+    def matching(self, name="", kind=""):
+        """The /organisations/ filters: a name fragment and a kind (ignored if unknown)."""
+        queryset = self.filter(name__icontains=name) if name else self
+        return queryset.filter(kind=kind) if kind in Organisation.Kind.values else queryset
+
     def for_detail(self):
         return self.select_related("city__country", "country").prefetch_related(
             "citations__document"
         )
+
+    def for_export(self):
+        return self.for_list().prefetch_related("citations__document")
 
 
 class Organisation(models.Model):
@@ -267,6 +281,11 @@ class Membership(models.Model):
 class ContactQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
+
+    def for_export(self):
+        return self.select_related("organisation", "city").prefetch_related(
+            "practices", "citations__document"
+        )
 
 
 class Contact(models.Model):

@@ -2,8 +2,10 @@ import reversion
 from django.contrib import admin, messages
 
 from benchmarks.models import Illustration
+from portal.export import export_response
 
 from .admin_base import CitationInline, CuratedAdmin
+from .exports import PRACTICE_COLUMNS
 from .models import Citation, FundingSource, Practice, SourceDocument, TargetGroup, Theme
 
 
@@ -60,7 +62,7 @@ class PracticeAdmin(CuratedAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CitationInline, IllustrationInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "export_csv"]
     fieldsets = [
         (
             None,
@@ -102,6 +104,17 @@ class PracticeAdmin(CuratedAdmin):
     @admin.action(description="Publish the selected practices", permissions=["change"])
     def publish(self, request, queryset):
         self._set_published(request, queryset, True)
+
+    @admin.action(description="Export the selected practices as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        # The same columns and code as the public export, drafts included.
+        return export_response(
+            request,
+            queryset=queryset.for_export().order_by("title", "pk"),
+            columns=PRACTICE_COLUMNS,
+            name="practices-selection",
+            filters={"admin_selection": "1"},
+        )
 
     @admin.action(description="Unpublish the selected practices", permissions=["change"])
     def unpublish(self, request, queryset):

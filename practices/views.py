@@ -3,7 +3,10 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from portal.export import export_response
+
 from .browse import Browse
+from .exports import PRACTICE_COLUMNS
 from .filters import SORTS
 from .models import Practice, SourceDocument, Theme
 
@@ -32,6 +35,19 @@ def practice_list(request):
         "practices/_browser.html" if request.GET.get("partial") else "practices/practice_list.html"
     )
     return render(request, template, context)
+
+
+@require_GET
+def practice_export(request):
+    """Exactly the browser's results for the same parameters, in the same order."""
+    browse = Browse(request.GET, request.user)
+    return export_response(
+        request,
+        queryset=browse.results().for_export(),
+        columns=PRACTICE_COLUMNS,
+        name="practices",
+        filters=dict(browse.data.lists()),
+    )
 
 
 @require_GET

@@ -1,0 +1,269 @@
+"""CSV/JSON exports: the browser's exact list, safe in spreadsheets, streamed."""
+
+import csv
+import io
+import json
+import re
+import tracemalloc
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cities.models import City, Contact
+from practices.models import Practice, Theme
+
+from . import factories
+from .test_browse import all_result_slugs
+
+pytestmark = pytest.mark.django_db
+EXPORT = reverse("practices:export")
+
+
+def read(response):
+    body = b"".join(response.streaming_content).decode("utf-8")
+    return body
+
+
+def rows(response):
+    body = read(response)
+    return list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"))))
+
+
+THEMES = [
+    "volunteering",
+    "employment-skills",
+    "anti-discrimination",
+    "education-youth",
+    "language-learning",
+    "social-cohesion",
+    "roma-inclusion",
+    "welcome-reception",
+]
+COUNTRIES = ["SE", "DE", "ES", "NL", "BE", "FI", "LU", "IT"]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    themes=st.lists(st.sampled_from(THEMES), max_size=3, unique=True),
+    countries=st.lists(st.sampled_from(COUNTRIES), max_size=2, unique=True),
+    status=st.lists(st.sampled_from(["ongoing", "ended", "unknown"]), max_size=2, unique=True),
+    q=st.sampled_from(["", "migrants", "city", "youth", "Malmö", "women work"]),
+    sort=st.sampled_from(["title", "newest", "city", "relevance"]),
+)
+def test_the_export_equals_the_browser_for_random_filters(
+    client, themes, countries, status, q, sort
+):
+    query = {"theme": themes, "country": countries, "status": status, "q": q, "sort": sort}
+    exported = [row["slug"] for row in rows(client.get(EXPORT, query))]
+    assert exported == all_result_slugs(client, query)
+
+
+def test_it_has_a_header_row_and_documented_columns(client):
+    response = client.get(EXPORT, {"theme": "volunteering"})
+    data = rows(response)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert list(data[0])[:4] == ["id", "slug", "url", "title"]
+    readme = (__import__("pathlib").Path(__file__).parent.parent / "README.md").read_text()
+    for column in data[0]:
+        assert f"`{column}`" in readme, column
+
+
+def test_cells_are_typed_sensibly(client):
+    practice = Practice.objects.get(slug="stockholm-crossroads")
+    row = next(r for r in rows(client.get(EXPORT)) if r["slug"] == practice.slug)
+    assert row["url"] == f"http://testserver{practice.get_absolute_url()}"
+    assert row["city_slug"] == "stockholm"
+    assert row["end_year"] == ("" if practice.end_year is None else str(practice.end_year))
+    assert "None" not in row.values()
+    assert row["themes"] == "; ".join(t.name for t in practice.themes.all())
+    assert "Collection of innovative city practices" in row["source"]
+
+
+def test_years_are_numbers_and_unknowns_are_empty(client):
+    factories.practice(slug="years-test", start_year=2015, end_year=None)
+    row = next(
+        r for r in rows(client.get(EXPORT, {"q": "test practice"})) if r["slug"] == "years-test"
+    )
+    assert row["start_year"] == "2015"
+    assert row["end_year"] == ""
+
+
+def test_headers_carry_provenance_and_a_row_count_that_matches(client):
+    response = client.get(EXPORT, {"country": "SE", "theme": ["volunteering", "nonsense"]})
+    assert re.fullmatch(
+        r'attachment; filename="practices-\d{4}-\d{2}-\d{2}\.csv"', response["Content-Disposition"]
+    )
+    data = rows(response)
+    assert int(response["X-Row-Count"]) == len(data) > 0
+    assert response["X-Filters"] == "theme=volunteering&country=SE"
+    assert response["X-Portal-Version"]
+
+
+def test_an_export_that_matches_nothing_is_just_the_header(client):
+    response = client.get(EXPORT, {"theme": "roma-inclusion", "country": "FI"})
+    body = read(response)
+    assert body.count("\r\n") == 1
+    assert body.startswith("id,slug,url,title")
+    assert response["X-Row-Count"] == "0"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"page": "x"},
+        {"q": "y" * 10_000},
+        {"year_from": "soon"},
+        {"theme": ["\x00", "a" * 500]},
+        {"format": "xml"},
+    ],
+)
+def test_bad_parameters_get_the_browsers_handling(client, query):
+    response = client.get(EXPORT, query)
+    assert response.status_code == 200
+    read(response)
+
+
+def test_accents_survive_with_and_without_a_bom(client):
+    city = City.objects.create(
+        name="Schwäbisch Gmünd Süd", slug="sgs", country_id="DE", latitude=48.8, longitude=9.8
+    )
+    factories.practice(slug="krakow-like", title="Kraków, Malmö and Gmünd meet", city=city)
+    for bom in ("0", "1"):
+        response = client.get(EXPORT, {"q": "gmund meet", "bom": bom})
+        raw = b"".join(response.streaming_content)
+        assert raw.startswith(b"\xef\xbb\xbf") == (bom == "1")
+        text = raw.decode("utf-8-sig")
+        row = next(csv.DictReader(io.StringIO(text)))
+        assert row["title"] == "Kraków, Malmö and Gmünd meet"
+        assert row["city"] == "Schwäbisch Gmünd Süd"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("title", '=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+        ("summary", "+1 more participants", "'+1 more participants"),
+        ("summary", "@SUM(1)", "'@SUM(1)"),
+        ("summary", "-2+3", "'-2+3"),
+        ("summary", "\tTabbed", "'\tTabbed"),
+        ("summary", "Plain text, with = inside", "Plain text, with = inside"),
+    ],
+)
+def test_formula_cells_are_neutralised(client, field, value, expected):
+    factories.practice(slug="injection", **{field: value, "results": "Injected row"})
+    row = next(r for r in rows(client.get(EXPORT)) if r["slug"] == "injection")
+    assert row[field] == expected
+
+
+def test_json_has_the_same_rows(client):
+    query = {"theme": "employment-skills"}
+    csv_slugs = [r["slug"] for r in rows(client.get(EXPORT, query))]
+    data = json.loads(read(client.get(EXPORT, {**query, "format": "json"})))
+    assert [r["slug"] for r in data] == csv_slugs
+    assert isinstance(data[0]["theme_slugs"], list)
+
+
+def test_drafts_never_reach_anonymous_users(client, superuser):
+    draft = factories.practice(slug="draft-export", is_published=False)
+    assert draft.slug not in [r["slug"] for r in rows(client.get(EXPORT))]
+    client.force_login(superuser)
+    assert draft.slug in [r["slug"] for r in rows(client.get(EXPORT))]
+
+
+def test_staff_export_a_selection_from_the_admin_with_drafts(client, superuser):
+    draft = factories.practice(slug="draft-admin-export", is_published=False)
+    other = Practice.objects.get(slug="stockholm-crossroads")
+    client.force_login(superuser)
+    response = client.post(
+        reverse("admin:practices_practice_changelist"),
+        {"action": "export_csv", "_selected_action": [draft.pk, other.pk]},
+    )
+    data = rows(response)
+    assert sorted(r["slug"] for r in data) == sorted([draft.slug, other.slug])
+    assert {r["slug"]: r["published"] for r in data}[draft.slug] == "false"
+
+
+def test_the_contacts_export_holds_public_contacts_only(client):
+    hidden = factories.contact(name="Hidden Person", email="hidden@example.eu", is_public=False)
+    shown = factories.contact(name="Shown Person", email="shown@example.eu")
+    data = rows(client.get(reverse("cities:contacts_export")))
+    keys = {r["key"] for r in data}
+    assert shown.key in keys
+    assert hidden.key not in keys
+    assert len(data) == Contact.objects.public().count()
+    assert "hidden@example.eu" not in read(client.get(reverse("cities:contacts_export")))
+
+
+def test_city_and_organisation_exports_follow_their_filters(client):
+    cities = rows(client.get(reverse("cities:export"), {"name": "mal"}))
+    assert [r["slug"] for r in cities] == list(
+        City.objects.filter(name__icontains="mal")
+        .order_by("country__name", "name")
+        .values_list("slug", flat=True)
+    )
+    organisations = rows(
+        client.get(reverse("cities:organisations_export"), {"kind": "international"})
+    )
+    assert organisations and {r["kind"] for r in organisations} == {"international"}
+
+
+def test_every_list_page_links_to_its_export(client):
+    for page, export in [
+        (
+            reverse("practices:list") + "?theme=volunteering",
+            "/practices/export.csv?theme=volunteering",
+        ),
+        (reverse("cities:list") + "?name=ma", "/cities/export.csv?name=ma"),
+        (reverse("cities:organisations") + "?kind=ngo", "/organisations/export.csv?kind=ngo"),
+    ]:
+        text = client.get(page).content.decode()
+        assert f'href="{export}"' in text, page
+        assert "will be exported" in text
+
+
+def make_synthetic(n):
+    city = factories.city()
+    theme = Theme.objects.get(slug="volunteering")
+    practices = Practice.objects.bulk_create(
+        Practice(
+            title=f"Synthetic {i:05}",
+            slug=f"synthetic-{i}",
+            summary="s",
+            city=city,
+            is_published=True,
+            search_document=f" synthetic {i:05} ",
+        )
+        for i in range(n)
+    )
+    Practice.themes.through.objects.bulk_create(
+        Practice.themes.through(practice_id=p.pk, theme_id=theme.pk) for p in practices
+    )
+
+
+def export_peak(client, query):
+    tracemalloc.start()
+    response = client.get(EXPORT, query)
+    count = sum(
+        line.count("\r\n") if isinstance(line, str) else line.count(b"\r\n")
+        for line in response.streaming_content
+    )
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return count, peak
+
+
+def test_streaming_keeps_queries_and_memory_flat(client, django_assert_max_num_queries):
+    make_synthetic(20_000)
+    # 40 chunks of 500 rows, each with its prefetches (8 queries), plus a few.
+    with django_assert_max_num_queries(40 * 9 + 10):
+        count_all, _peak = export_peak(client, {"q": "synthetic"})
+    count_all, peak_all = export_peak(client, {"q": "synthetic"})
+    count_some, peak_some = export_peak(client, {"q": "synthetic 00"})  # 00000 .. 00999
+    assert count_all == 20_001
+    assert count_some == 1_001
+    # Twenty times the rows, about the same memory: both hold one chunk at a time.
+    assert peak_all < peak_some * 1.5, (peak_all, peak_some)
