@@ -1,0 +1,51 @@
+"""axe-core (bundled offline by axe-playwright-python) finds no WCAG violation."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from cities.models import City, Organisation
+from practices.models import Practice
+
+axe = Axe()
+
+
+def violations(page):
+    results = axe.run(
+        page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}
+    )
+    return results.violations_count, results.generate_report()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        lambda: "/",
+        lambda: "/practices/?theme=volunteering&theme=employment-skills&country=SE&q=city",
+        lambda: Practice.objects.published().first().get_absolute_url(),
+        lambda: City.objects.get(slug="vantaa").get_absolute_url(),
+        lambda: Organisation.objects.get(slug="council-of-europe").get_absolute_url(),
+        lambda: "/cities/",
+        lambda: "/organisations/",
+        lambda: "/themes/",
+        lambda: "/benchmarks/values-theme-a/",
+        lambda: "/benchmarks/",
+    ],
+    ids=[
+        "home",
+        "browser-with-filters",
+        "practice",
+        "city",
+        "organisation",
+        "cities",
+        "organisations",
+        "themes",
+        "benchmark",
+        "benchmarks",
+    ],
+)
+def test_pages_have_no_accessibility_violations(page, site, path):
+    page.goto(site + path())
+    for details in page.locator("details").all():
+        details.evaluate("el => el.open = true")
+    count, report = violations(page)
+    assert count == 0, report
