@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_filters",
     "taggit",
     "reversion",
+    "portal",
     "cities",
     "practices",
     "benchmarks",
@@ -155,7 +156,9 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 TAGGIT_CASE_INSENSITIVE = True
 
