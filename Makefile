@@ -10,6 +10,10 @@ PORT ?= 8000
 TEST_ENV := DJANGO_DEBUG=1
 
 .PHONY: run test install lint check-deploy bench clean
+PRACTICES ?= 100000
+RUNS ?= 30
+# Benchmarks run with DEBUG off, as production does; the test client speaks plain http.
+BENCH_ENV := DJANGO_SECRET_KEY=benchmark-only-key DJANGO_ALLOWED_HOSTS=localhost DJANGO_SECURE_SSL_REDIRECT=0
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
@@ -41,6 +45,17 @@ check-deploy: install
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	DJANGO_ALLOWED_HOSTS=practices.example.eu \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Benchmark at $(PRACTICES) synthetic practices on the database DATABASE_URL names, e.g.
+#   DATABASE_URL=sqlite:////tmp/bench.sqlite3 make bench
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench make bench
+bench: install
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py load_knowledge_base
+	$(BENCH_ENV) $(PY) manage.py seed_synthetic --clear --practices $(PRACTICES)
+	$(BENCH_ENV) $(PY) manage.py bench_browse --runs $(RUNS)
+	$(BENCH_ENV) $(PY) manage.py bench_export
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

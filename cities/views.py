@@ -4,6 +4,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from benchmarks.models import can_assess
+from benchmarks.reports import city_reports
 from portal.export import export_response
 from portal.text import clean_param
 from practices.models import Practice
@@ -46,6 +48,8 @@ def city_detail(request, slug):
         "organisations": city.organisations.all(),
         "memberships": Membership.objects.filter(city=city).select_related("network"),
         "contacts": Contact.objects.public().filter(city=city).select_related("organisation"),
+        "reports": city_reports(city),
+        "can_assess": can_assess(request.user, city),
     }
     return render(request, "cities/city_detail.html", context)
 

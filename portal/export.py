@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -58,7 +59,9 @@ class _Echo:
 
 
 def _rows(queryset, columns, request):
-    for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+    # A list (e.g. a comparison matrix already in memory) is iterated as it is.
+    items = queryset.iterator(chunk_size=CHUNK_SIZE) if hasattr(queryset, "iterator") else queryset
+    for obj in items:
         yield {column.name: column.value(obj, request) for column in columns}
 
 
@@ -84,7 +87,8 @@ def wants_json(request):
 
 def export_response(request, *, queryset, columns, name, filters=None, row_count=None):
     """Stream `queryset` as `name-YYYY-MM-DD.csv` (or .json with ?format=json)."""
-    row_count = queryset.count() if row_count is None else row_count
+    if row_count is None:
+        row_count = queryset.count() if hasattr(queryset, "count") else len(queryset)
     rows = _rows(queryset, columns, request)
     today = timezone.localdate().isoformat()
     if wants_json(request):
@@ -109,6 +113,15 @@ def export_response(request, *, queryset, columns, name, filters=None, row_count
 
 def absolute(request, path):
     return request.build_absolute_uri(path)
+
+
+def url_prefix(request, list_url_name):
+    """The absolute URL of a list page, worked out once per export rather than per row:
+    detail pages live at <list URL><slug>/."""
+    cache = request.__dict__.setdefault("_export_url_prefixes", {})
+    if list_url_name not in cache:
+        cache[list_url_name] = request.build_absolute_uri(reverse(list_url_name))
+    return cache[list_url_name]
 
 
 def iso(value):

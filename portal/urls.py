@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("practices/", include("practices.urls")),
     path("themes/", practice_views.theme_list, name="themes"),
     path("", include("cities.urls")),
@@ -19,4 +20,5 @@ urlpatterns = [
 ]
 
 handler404 = "portal.views.not_found"
+handler403 = "portal.views.forbidden"
 handler500 = "portal.views.server_error"

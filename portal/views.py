@@ -44,5 +44,10 @@ def _not_found_message(exception):
     return message if message.startswith("No ") and "matches the given query" not in message else ""
 
 
+def forbidden(request, exception=None):
+    message = str(exception) if exception is not None and exception.args else ""
+    return render(request, "403.html", {"message": message}, status=403)
+
+
 def server_error(request):
     return render(request, "500.html", status=500)

@@ -3,9 +3,7 @@
 Rows come from Practice.objects.for_export(), whose prefetches fill the *_list attributes.
 """
 
-from django.urls import reverse
-
-from portal.export import Column, absolute
+from portal.export import Column, url_prefix
 
 
 def _citations(obj):
@@ -21,7 +19,7 @@ def _citations(obj):
 
 
 def _url(obj, request):
-    return absolute(request, reverse("practices:detail", args=[obj.slug]))
+    return f"{url_prefix(request, 'practices:list')}{obj.slug}/"
 
 
 PRACTICE_COLUMNS = [
