@@ -47,7 +47,8 @@ def test_a_city_editor_assesses_with_the_keyboard_and_sees_the_result(page, site
     page.keyboard.type("Established")
     tab_to(
         page,
-        "document.activeElement.type === 'submit' && document.activeElement.textContent.includes('Save')",
+        "document.activeElement.type === 'submit'"
+        " && document.activeElement.textContent.includes('Save')",
     )
     page.keyboard.press("Enter")
 
