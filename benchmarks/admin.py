@@ -2,7 +2,18 @@ from django.contrib import admin
 
 from practices.admin_base import CitationInline, CuratedAdmin
 
-from .models import Benchmark, ContextualFactor, Factor, GuidedQuestion, Illustration
+from .models import (
+    Assessment,
+    Benchmark,
+    CityEditor,
+    ContextNote,
+    ContextualFactor,
+    Factor,
+    FactorRating,
+    GuidedQuestion,
+    Illustration,
+    QuestionAnswer,
+)
 
 
 class FactorInline(admin.StackedInline):
@@ -65,3 +76,45 @@ class IllustrationAdmin(CuratedAdmin):
     list_select_related = ["practice", "factor"]
     search_fields = ["practice__title", "factor__code", "note"]
     autocomplete_fields = ["practice", "factor"]
+
+
+@admin.register(CityEditor)
+class CityEditorAdmin(CuratedAdmin):
+    """Who may write a city's assessments. Superusers only: it grants a user rights."""
+
+    list_display = ["user", "city"]
+    list_filter = ["city__country"]
+    list_select_related = ["user", "city__country"]
+    search_fields = ["user__username", "user__email", "city__name"]
+    autocomplete_fields = ["user", "city"]
+
+
+class FactorRatingInline(admin.StackedInline):
+    model = FactorRating
+    extra = 0
+    autocomplete_fields = ["factor", "practices"]
+
+
+class QuestionAnswerInline(admin.TabularInline):
+    model = QuestionAnswer
+    extra = 0
+    autocomplete_fields = ["question"]
+
+
+class ContextNoteInline(admin.TabularInline):
+    model = ContextNote
+    extra = 0
+    autocomplete_fields = ["contextual_factor"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(CuratedAdmin):
+    """Admins may correct assessments here; city editors use the portal's form."""
+
+    list_display = ["city", "benchmark", "date", "author", "is_synthetic"]
+    list_filter = ["benchmark", "is_synthetic", "city__country"]
+    list_select_related = ["city__country", "benchmark", "author"]
+    search_fields = ["city__name", "author__username"]
+    autocomplete_fields = ["city", "author"]
+    date_hierarchy = "date"
+    inlines = [FactorRatingInline, QuestionAnswerInline, ContextNoteInline]
