@@ -84,21 +84,54 @@ class SearchFilter(django_filters.CharFilter):
         return qs.search(value) if value else qs
 
 
-def _exists_in(relation):
-    """OR within a facet over a to-many relation, without duplicating rows."""
+def _linked(model, value_lookup, practice_column, **extra):
+    """OR within a facet over a to-many link: `pk IN (SELECT practice FROM link WHERE
+    value IN (...))`. Selecting from the link table alone, not joined back to practices,
+    keeps the subquery to one index lookup per value."""
 
     def apply(qs, values):
-        ids = Practice.objects.filter(**{f"{relation}__in": values}).values("pk")
+        ids = model.objects.filter(**{f"{value_lookup}__in": values}, **extra).values(
+            practice_column
+        )
         return qs.filter(pk__in=ids)
 
     return apply
 
 
+def _through(field, target):
+    through = Practice._meta.get_field(field).remote_field.through
+    return _linked(through, f"{target}__slug", "practice_id")
+
+
+def _network(qs, values):
+    from cities.models import Membership
+
+    cities = Membership.objects.filter(network__slug__in=values, city__isnull=False)
+    return qs.filter(city_id__in=cities.values("city_id"))
+
+
+def _factor(qs, values):
+    from benchmarks.models import Illustration
+
+    return _linked(Illustration, "factor__code", "practice_id")(qs, values)
+
+
+def _tag(qs, values):
+    from taggit.models import TaggedItem
+
+    return _linked(
+        TaggedItem,
+        "tag__slug",
+        "object_id",
+        content_type=ContentType.objects.get_for_model(Practice),
+    )(qs, values)
+
+
 def _organisation(qs, values):
-    ids = Practice.objects.filter(
-        Q(lead_organisation__slug__in=values) | Q(partners__slug__in=values)
-    ).values("pk")
-    return qs.filter(pk__in=ids)
+    partners = Practice.partners.through.objects.filter(organisation__slug__in=values).values(
+        "practice_id"
+    )
+    return qs.filter(Q(lead_organisation__slug__in=values) | Q(pk__in=partners))
 
 
 def _cited_in(qs, keys):
@@ -120,7 +153,7 @@ SORTS = {
 
 class PracticeFilter(django_filters.FilterSet):
     q = SearchFilter(label="Search")
-    theme = MultiValueFilter(label="Theme", label_model=Theme, apply=_exists_in("themes__slug"))
+    theme = MultiValueFilter(label="Theme", label_model=Theme, apply=_through("themes", "theme"))
     country = MultiValueFilter(
         label="Country", field_name="city__country__code", label_model=Country, key="code"
     )
@@ -134,23 +167,27 @@ class PracticeFilter(django_filters.FilterSet):
         label="Organisation", label_model=Organisation, apply=_organisation
     )
     target_group = MultiValueFilter(
-        label="Target group", label_model=TargetGroup, apply=_exists_in("target_groups__slug")
+        label="Target group",
+        label_model=TargetGroup,
+        apply=_through("target_groups", "targetgroup"),
     )
     funding = MultiValueFilter(
-        label="Funding", label_model=FundingSource, apply=_exists_in("funding_sources__slug")
+        label="Funding",
+        label_model=FundingSource,
+        apply=_through("funding_sources", "fundingsource"),
     )
     network = MultiValueFilter(
         label="City's network",
         label_model=Network,
-        apply=_exists_in("city__memberships__network__slug"),
+        apply=_network,
     )
     factor = MultiValueFilter(
         label="VALUES factor",
         label_model=Factor,
         key="code",
-        apply=_exists_in("illustrations__factor__code"),
+        apply=_factor,
     )
-    tag = MultiValueFilter(label="Tag", label_model=Tag, apply=_exists_in("tags__slug"))
+    tag = MultiValueFilter(label="Tag", label_model=Tag, apply=_tag)
     status = MultiValueFilter(label="Status", field_name="status", allowed=Status.values)
     source = MultiValueFilter(
         label="Source", label_model=SourceDocument, key="key", apply=_cited_in
