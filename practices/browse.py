@@ -24,6 +24,8 @@ from .models import Practice, Status
 from .search import query_words
 
 TOP_VALUES = 8
+# Below SQLite's default limit of 32,766 parameters per statement, with room to spare.
+SHARED_IDS_CAP = 2000
 
 
 @dataclass
@@ -129,11 +131,25 @@ class Browse:
 
     # ----- facets -----------------------------------------------------------------
 
+    def _shared_ids(self):
+        """The ids of all matching practices, if few: one query instead of re-running the
+        filters (search, themes, country...) inside each of the facets' aggregates.
+        Inactive facets all count over exactly this set. Above the cap, the facets use
+        a subquery, as a long literal list would cost more than it saves."""
+        ids = list(self.filterset.qs.order_by().values_list("pk", flat=True)[: SHARED_IDS_CAP + 1])
+        return ids if len(ids) <= SHARED_IDS_CAP else None
+
     def facets(self, order="count"):
         facets = []
+        active = self.filterset.active()
+        shared = self._shared_ids() if active else None
         for name in PracticeFilter.FACETS:
-            ids = self.filterset.excluding(name).values("pk")
-            rows = COUNTERS[name](ids)
+            if shared is not None and name not in active:
+                ids = shared
+            else:
+                ids = self.filterset.excluding(name).values("pk")
+            # Nothing matches: nothing to count (and an empty IN () cannot go in a UNION).
+            rows = [] if isinstance(ids, list) and not ids else COUNTERS[name](ids)
             selected = set(self.data.getlist(name))
             values = [FacetValue(v, label or v, n, v in selected) for v, label, n in rows if v]
             present = {v.value for v in values}

@@ -1,6 +1,7 @@
 import reversion
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Count, F, Q, When
@@ -279,6 +280,10 @@ class Practice(models.Model):
     # practices.search.refresh_search_documents() whenever a practice or a linked record
     # changes; costs one extra UPDATE per save and buys one indexed column to search.
     search_document = models.TextField(blank=True, editable=False)
+    # PostgreSQL only: the search document parsed once into a tsvector (GIN-indexed by
+    # migration 0004), so matching a row costs a lookup, not a parse. Filled together with
+    # search_document; empty on SQLite, which indexes the document with FTS5 instead.
+    search_vector = SearchVectorField(null=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -305,8 +310,8 @@ class Practice(models.Model):
             models.Index(fields=["is_published", "start_year"], name="practice_published_year_idx"),
             # The status facet.
             models.Index(fields=["status"], name="practice_status_idx"),
-            # The GIN index for full-text search (practice_search_gin) is PostgreSQL-only,
-            # so migration 0002 creates it there and nowhere else.
+            # The GIN index for full-text search (practice_search_vector_gin) is
+            # PostgreSQL-only, so migration 0004 creates it there and nowhere else.
         ]
 
     def __str__(self):

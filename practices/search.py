@@ -9,7 +9,7 @@ a LIKE over 100,000 documents cost ~400 ms, and the browser runs it once per fac
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, connections
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.expressions import RawSQL
 
 from portal.text import words
@@ -32,17 +32,16 @@ def apply_search(queryset, query):
         tsquery = SearchQuery(
             " & ".join(f"{t}:*" for t in terms), config="simple", search_type="raw"
         )
-        vector = SearchVector("search_document", config="simple")
-        return (
-            queryset.annotate(search_vector=vector)
-            .filter(search_vector=tsquery)
-            .annotate(rank=SearchRank(vector, tsquery))
+        # alias(), not annotate(): the rank is computed only where an ORDER BY uses it,
+        # not in the counts and facet subqueries built on this queryset.
+        return queryset.filter(search_vector=tsquery).alias(
+            rank=SearchRank(F("search_vector"), tsquery)
         )
     # Terms are [a-z0-9]+ (portal.text.words), so quoting them is enough for FTS5.
     match = " AND ".join(f'"{term}"*' for term in terms)
     # A constant statement; the user's words travel as a parameter.
     matching = RawSQL(_FTS_MATCH, (match,))  # noqa: S611
-    return queryset.filter(pk__in=matching).annotate(rank=Value(0.0))
+    return queryset.filter(pk__in=matching).alias(rank=Value(0.0))
 
 
 FTS_TABLE = "practice_search_fts"
@@ -118,3 +117,10 @@ def refresh_search_documents(practice_ids):
             practice.search_document = document
             changed.append(practice)
     Practice.objects.bulk_update(changed, ["search_document"], batch_size=500)
+    store_search_vectors(Practice.objects.filter(pk__in=[p.pk for p in changed]))
+
+
+def store_search_vectors(queryset):
+    """Parse the search documents of `queryset` into search_vector (PostgreSQL only)."""
+    if connection.vendor == "postgresql":
+        queryset.update(search_vector=SearchVector("search_document", config="simple"))

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cities.models import City, Contact
 from practices.models import Practice, Theme
+from practices.search import store_search_vectors
 
 from . import factories
 from .test_browse import all_result_slugs
@@ -242,6 +243,7 @@ def make_synthetic(n):
     Practice.themes.through.objects.bulk_create(
         Practice.themes.through(practice_id=p.pk, theme_id=theme.pk) for p in practices
     )
+    store_search_vectors(Practice.objects.filter(slug__startswith="synthetic-"))
 
 
 def export_peak(client, query):

@@ -27,6 +27,7 @@ from practices.models import (
     Theme,
     search_document_for,
 )
+from practices.search import store_search_vectors
 
 WORDS = [
     "language",
@@ -256,6 +257,7 @@ class Command(BaseCommand):
             rows.append(practice)
             links.append(chosen)
         Practice.objects.bulk_create(rows, batch_size=BATCH)
+        store_search_vectors(Practice.objects.filter(pk__in=[p.pk for p in rows]))
         through = Practice.themes.through, Practice.target_groups.through
         through_funding, through_partners = (
             Practice.funding_sources.through,
