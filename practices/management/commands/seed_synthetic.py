@@ -9,6 +9,7 @@ organisation for half of them, and a VALUES factor for one in ten.
 
 import datetime
 import random
+from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
@@ -190,39 +191,26 @@ class Command(BaseCommand):
             Tag(name=f"synthetic {w} {i}", slug=f"{PREFIX}{w}-{i}")
             for i, w in enumerate(rnd.sample(WORDS, len(WORDS)) * 8)
         )
-        practice_ct = ContentType.objects.get_for_model(Practice)
+        pools = SimpleNamespace(
+            cities=cities,
+            organisations=organisations,
+            themes=themes,
+            groups=groups,
+            funders=funders,
+            factors=factors,
+            tags=tags,
+            document=document,
+            practice_ct=ContentType.objects.get_for_model(Practice),
+        )
         for offset in range(0, n, BATCH):
-            self.batch(
-                rnd,
-                start + offset,
-                min(BATCH, n - offset),
-                cities,
-                organisations,
-                themes,
-                groups,
-                funders,
-                factors,
-                tags,
-                document,
-                practice_ct,
-            )
+            self.batch(rnd, start + offset, min(BATCH, n - offset), pools)
         return n
 
-    def batch(
-        self,
-        rnd,
-        first,
-        size,
-        cities,
-        organisations,
-        themes,
-        groups,
-        funders,
-        factors,
-        tags,
-        document,
-        practice_ct,
-    ):
+    def batch(self, rnd, first, size, pools):
+        """Practices first..first+size-1, drawing their links from `pools`."""
+        cities, organisations, themes = pools.cities, pools.organisations, pools.themes
+        groups, funders, factors, tags = pools.groups, pools.funders, pools.factors, pools.tags
+        document, practice_ct = pools.document, pools.practice_ct
         rows, links = [], []
         for i in range(first, first + size):
             words = rnd.sample(WORDS, 6)
