@@ -24,6 +24,10 @@ from .models import Practice, Status
 from .search import query_words
 
 TOP_VALUES = 8
+# Above this many values a facet renders collapsed (top values, selected ones, and a
+# "show all" link): the city and organisation facets reach thousands of values, and
+# rendering them all tripled the unfiltered page's time for a list nobody scrolls.
+INLINE_LIMIT = 60
 # Below SQLite's default limit of 32,766 parameters per statement, with room to spare.
 SHARED_IDS_CAP = 2000
 
@@ -38,9 +42,13 @@ class FacetValue:
 
 @dataclass
 class Facet:
+    """A facet's values, in display order. A long facet (more than INLINE_LIMIT values)
+    shows its top values and a link that expands it; ticked values always show."""
+
     name: str
     label: str
     values: list = field(default_factory=list)
+    expanded: bool = False
 
     @property
     def selected(self):
@@ -51,8 +59,14 @@ class Facet:
         return self.values[:TOP_VALUES]
 
     @property
+    def collapsed(self):
+        return len(self.values) > INLINE_LIMIT and not self.expanded
+
+    @property
     def rest(self):
-        return self.values[TOP_VALUES:]
+        if not self.collapsed:
+            return self.values[TOP_VALUES:]
+        return [v for v in self.values[TOP_VALUES:] if v.selected]
 
 
 @dataclass
@@ -139,7 +153,7 @@ class Browse:
         ids = list(self.filterset.qs.order_by().values_list("pk", flat=True)[: SHARED_IDS_CAP + 1])
         return ids if len(ids) <= SHARED_IDS_CAP else None
 
-    def facets(self, order="count"):
+    def facets(self, order="count", expand=""):
         facets = []
         active = self.filterset.active()
         shared = self._shared_ids() if active else None
@@ -159,7 +173,8 @@ class Browse:
                 values.sort(key=lambda v: v.label.lower())
             else:
                 values.sort(key=lambda v: (-v.count, v.label.lower()))
-            facets.append(Facet(name, PracticeFilter.base_filters[name].label, values))
+            label = PracticeFilter.base_filters[name].label
+            facets.append(Facet(name, label, values, expanded=name == expand))
         return facets
 
     # ----- chips and suggestions ---------------------------------------------------

@@ -24,7 +24,7 @@ def practice_list(request):
         "browse": browse,
         "page": page,
         "practices": page.object_list,
-        "facets": browse.facets(order=facet_order),
+        "facets": browse.facets(order=facet_order, expand=request.GET.get("expand", "")),
         "facet_order": facet_order,
         "chips": browse.chips(),
         "without_last": browse.without_last_filter(),

@@ -285,3 +285,25 @@ def test_an_admin_edit_refreshes_the_search_document(django_capture_on_commit_ca
 def test_nul_bytes_in_parameters_are_harmless(client, url, params):
     response = client.get(url, params)
     assert response.status_code == 200
+
+
+def test_a_long_facet_collapses_and_expands_on_request(client):
+    for _ in range(65):
+        factories.practice()
+    cities = City.objects.filter(practices__is_published=True).distinct().count()
+    assert cities > 60
+    text = client.get(URL).content.decode()
+    assert text.count('name="city"') < 20
+    assert f"Show all {cities} city values" in text
+    expanded = client.get(URL, {"expand": "city"}).content.decode()
+    assert expanded.count('name="city"') == cities
+
+
+def test_a_ticked_value_shows_even_in_a_collapsed_facet(client):
+    for _ in range(65):
+        factories.practice()
+    last = City.objects.order_by("-pk").first()
+    response = client.get(URL, {"city": last.slug, "theme": "social-cohesion"})
+    facet = next(f for f in response.context["facets"] if f.name == "city")
+    assert facet.collapsed
+    assert last.slug in [v.value for v in facet.top + facet.rest]
