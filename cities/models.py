@@ -250,6 +250,7 @@ class Membership(models.Model):
                     | Q(city__isnull=True, organisation__isnull=False)
                 ),
                 name="membership_city_xor_organisation",
+                violation_error_message="A membership is for a city or an organisation, not both.",
             ),
             models.UniqueConstraint(
                 fields=["network", "city"],

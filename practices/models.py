@@ -302,6 +302,7 @@ class Practice(models.Model):
             models.CheckConstraint(
                 condition=Q(city__isnull=False) | Q(lead_organisation__isnull=False),
                 name="practice_has_city_or_organisation",
+                violation_error_message="Give a city, a lead organisation, or both.",
             ),
         ]
         indexes = [

@@ -192,3 +192,32 @@ def test_if_empty_skips_a_loaded_database(fixture_dir, capsys):
     call_command("load_knowledge_base", dir=str(fixture_dir), if_empty=True)
     assert "already loaded" in capsys.readouterr().out
     assert not Practice.objects.filter(slug="test-harbour-welcome").exists()
+
+
+@pytest.mark.parametrize(
+    ("broken", "expected"),
+    [
+        (
+            GOOD.replace('city = "test-harbour"\nlead_organisation = "test-harbour-ngo"\n', ""),
+            "practice #1 'test-harbour-welcome': field 'city': Give a city, a lead organisation",
+        ),
+        (
+            GOOD + '\n[[network]]\nslug = "test-net"\nname = "Test net"\nsection = "s"\n'
+            '\n[[membership]]\nnetwork = "test-net"\nsection = "s"\n',
+            "membership #1 'test-net/None': field 'city': give the member",
+        ),
+        (
+            GOOD + '\n[[network]]\nslug = "test-net"\nname = "Test net"\nsection = "s"\n'
+            '\n[[membership]]\nnetwork = "test-net"\ncity = "test-harbour"\n'
+            'organisation = "test-harbour-ngo"\nsection = "s"\n',
+            "A membership is for a city or an organisation, not both.",
+        ),
+    ],
+)
+def test_the_models_rules_reach_the_loaders_errors(fixture_dir, broken, expected):
+    write(fixture_dir, broken)
+    before = counts()
+    with pytest.raises(FixtureError) as exc:
+        load_knowledge_base(fixture_dir)
+    assert expected in str(exc.value)
+    assert counts() == before
