@@ -280,6 +280,8 @@ def test_an_admin_edit_refreshes_the_search_document(django_capture_on_commit_ca
         (reverse("cities:list"), {"name": "ma\x00"}),
         (reverse("cities:organisations"), {"name": "\x00", "kind": "\x00"}),
         (reverse("cities:contacts_export"), {"city": "\x00"}),
+        (reverse("benchmarks:compare", args=["values-theme-a"]), {"city": ["\x00", "riga"]}),
+        (reverse("benchmarks:compare_export", args=["values-theme-a"]), {"city": "va\x00ntaa"}),
     ],
 )
 def test_nul_bytes_in_parameters_are_harmless(client, url, params):
