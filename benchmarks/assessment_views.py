@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cities.models import City
 from portal.export import Column, export_response
+from portal.http import get_or_404
 from portal.text import clean_param
 from practices.models import Practice
 
@@ -127,9 +128,7 @@ def assessment_detail(request, pk):
 
 
 def _compared(request, slug):
-    benchmark = Benchmark.objects.filter(slug=slug).prefetch_related("factors").first()
-    if benchmark is None:
-        raise Http404(f"No benchmark has the address {slug!r}.")
+    benchmark = get_or_404(Benchmark.objects.prefetch_related("factors"), "benchmark", slug=slug)
     wanted = [clean_param(s) for s in request.GET.getlist("city") if clean_param(s)]
     wanted = list(dict.fromkeys(wanted))[:MAX_COMPARED_CITIES]
     found = {c.slug: c for c in City.objects.filter(slug__in=wanted).select_related("country")}

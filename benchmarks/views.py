@@ -1,6 +1,7 @@
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from portal.http import get_or_404
 
 from .models import Benchmark, ContextualFactor
 
@@ -14,10 +15,7 @@ def benchmark_list(request):
 
 @require_GET
 def benchmark_detail(request, slug):
-    try:
-        benchmark = Benchmark.objects.for_detail().get(slug=slug)
-    except Benchmark.DoesNotExist:
-        raise Http404(f"No benchmark has the address {slug!r}.") from None
+    benchmark = get_or_404(Benchmark.objects.for_detail(), "benchmark", slug=slug)
     return render(request, "benchmarks/benchmark_detail.html", {"benchmark": benchmark})
 
 

@@ -1,24 +1,17 @@
 from itertools import groupby
 
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from benchmarks.models import can_assess
 from benchmarks.reports import city_reports
 from portal.export import export_response
+from portal.http import get_or_404
 from portal.text import clean_param
 from practices.models import Practice
 
 from .exports import CITY_COLUMNS, CONTACT_COLUMNS, ORGANISATION_COLUMNS
 from .models import City, Contact, Membership, Network, Organisation
-
-
-def _get_or_404(queryset, noun, **lookup):
-    try:
-        return queryset.get(**lookup)
-    except queryset.model.DoesNotExist:
-        raise Http404(f"No {noun} has the address {lookup.get('slug', '')!r}.") from None
 
 
 def _name_filter(request):
@@ -40,7 +33,7 @@ def city_list(request):
 
 @require_GET
 def city_detail(request, slug):
-    city = _get_or_404(City.objects.for_detail(), "city", slug=slug)
+    city = get_or_404(City.objects.for_detail(), "city", slug=slug)
     practices = Practice.objects.visible_to(request.user).filter(city=city).for_list()
     context = {
         "city": city,
@@ -71,7 +64,7 @@ def organisation_list(request):
 
 @require_GET
 def organisation_detail(request, slug):
-    organisation = _get_or_404(Organisation.objects.for_detail(), "organisation", slug=slug)
+    organisation = get_or_404(Organisation.objects.for_detail(), "organisation", slug=slug)
     visible = Practice.objects.visible_to(request.user).for_list()
     context = {
         "organisation": organisation,
@@ -92,7 +85,7 @@ def network_list(request):
 
 @require_GET
 def network_detail(request, slug):
-    network = _get_or_404(Network.objects.for_detail(), "network", slug=slug)
+    network = get_or_404(Network.objects.for_detail(), "network", slug=slug)
     return render(request, "cities/network_detail.html", {"network": network})
 
 

@@ -1,9 +1,9 @@
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.export import export_response
+from portal.http import get_or_404
 
 from .browse import Browse
 from .exports import PRACTICE_COLUMNS
@@ -52,10 +52,9 @@ def practice_export(request):
 
 @require_GET
 def practice_detail(request, slug):
-    try:
-        practice = Practice.objects.visible_to(request.user).for_detail().get(slug=slug)
-    except Practice.DoesNotExist:
-        raise Http404(f"No practice has the address {slug!r}.") from None
+    practice = get_or_404(
+        Practice.objects.visible_to(request.user).for_detail(), "practice", slug=slug
+    )
     related = Practice.objects.visible_to(request.user).related_to(practice)
     return render(
         request, "practices/practice_detail.html", {"practice": practice, "related": related}
@@ -64,10 +63,7 @@ def practice_detail(request, slug):
 
 @require_GET
 def source_detail(request, key):
-    try:
-        document = SourceDocument.objects.get(key=key)
-    except SourceDocument.DoesNotExist:
-        raise Http404(f"No source document has the key {key!r}.") from None
+    document = get_or_404(SourceDocument.objects.all(), "source document", key=key)
     return render(request, "practices/source_detail.html", {"document": document})
 
 
