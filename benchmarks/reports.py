@@ -11,7 +11,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from practices.models import Practice
 
-from .models import GAP_BELOW, Assessment, Benchmark, Rating
+from .models import Assessment, Benchmark, Rating
 
 SUGGESTIONS_PER_GAP = 3
 
@@ -89,11 +89,7 @@ def city_reports(city):
                     change = value - previous
                 row.history.append((assessment, value, change))
                 previous = value if value is not None else previous
-            if (
-                row.rating is not None
-                and row.rating.rating is not None
-                and row.rating.rating < GAP_BELOW
-            ):
+            if row.rating is not None and row.rating.is_gap:
                 row.suggestions = suggestions_for(city, factor)
             report.rows.append(row)
         reports.append(report)

@@ -1,8 +1,6 @@
 """Export columns of the city, organisation and contact lists (documented in the README)."""
 
-from django.urls import reverse
-
-from portal.export import Column, absolute
+from portal.export import Column, url_prefix
 
 
 def citations(obj):
@@ -15,7 +13,7 @@ def citations(obj):
 CITY_COLUMNS = [
     Column("id", lambda o, r: o.pk, "Database id"),
     Column("slug", lambda o, r: o.slug, "Stable identifier; joins practices.csv city_slug"),
-    Column("url", lambda o, r: absolute(r, reverse("cities:detail", args=[o.slug])), "City page"),
+    Column("url", lambda o, r: f"{url_prefix(r, 'cities:list')}{o.slug}/", "City page"),
     Column("name", lambda o, r: o.name, "City name"),
     Column("country_code", lambda o, r: o.country_id, "ISO 3166-1 alpha-2"),
     Column("country", lambda o, r: o.country.name, "Country name"),
@@ -32,7 +30,7 @@ CITY_COLUMNS = [
 ORGANISATION_COLUMNS = [
     Column("id", lambda o, r: o.pk, "Database id"),
     Column("slug", lambda o, r: o.slug, "Stable identifier; joins practices.csv"),
-    Column("url", lambda o, r: absolute(r, reverse("cities:organisation", args=[o.slug])), "Page"),
+    Column("url", lambda o, r: f"{url_prefix(r, 'cities:organisations')}{o.slug}/", "Page"),
     Column("name", lambda o, r: o.name, "Name as printed"),
     Column("kind", lambda o, r: o.kind, "municipal, ngo, international, ..."),
     Column("city_slug", lambda o, r: o.city.slug if o.city_id else None, "Where it is based"),

@@ -10,7 +10,6 @@ the portal version.
 """
 
 import csv
-import datetime
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -111,10 +110,6 @@ def export_response(request, *, queryset, columns, name, filters=None, row_count
     return response
 
 
-def absolute(request, path):
-    return request.build_absolute_uri(path)
-
-
 def url_prefix(request, list_url_name):
     """The absolute URL of a list page, worked out once per export rather than per row:
     detail pages live at <list URL><slug>/."""
@@ -122,7 +117,3 @@ def url_prefix(request, list_url_name):
     if list_url_name not in cache:
         cache[list_url_name] = request.build_absolute_uri(reverse(list_url_name))
     return cache[list_url_name]
-
-
-def iso(value):
-    return value.isoformat() if isinstance(value, datetime.date | datetime.datetime) else value

@@ -58,17 +58,6 @@ class MultiValueFilter(django_filters.Filter):
             return self.apply(qs, value)
         return qs.filter(**{f"{self.field_name}__in": value})
 
-    def known(self, values):
-        """The subset of `values` that names a real record (one query)."""
-        if self.label_model is None:
-            return [v for v in values if v in self.allowed]
-        found = set(
-            self.label_model._default_manager.filter(**{f"{self.key}__in": values}).values_list(
-                self.key, flat=True
-            )
-        )
-        return [v for v in values if v in found]
-
 
 class SearchField(forms.CharField):
     """A search box value; a pasted essay is cut rather than refused."""
