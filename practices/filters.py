@@ -1,26 +1,35 @@
-"""The practice browser's filters: one FilterSet shared by the page, its facets and exports.
+"""The practice browser's FilterSet: the one filter path of the page, its facets, the
+export (and anything else that takes the browser's parameters).
 
-Facet parameters repeat (`?theme=a&theme=b`): values within one facet combine with OR,
-facets with AND. A value that names nothing is ignored (and reported by `unknown_values`),
-a malformed number is ignored (and reported by `form.errors`): bad input narrows nothing
-and never raises.
+Its facet filters are built from the registry in facets.py, one per facet. Each value
+is cleaned once, by the form field: trimmed, control characters dropped, de-duplicated,
+bounded. A value that names nothing is ignored (and reported by `unknown`), a malformed
+number is ignored (and reported by `form.errors`): bad input narrows nothing and never
+raises.
 """
+
+from functools import cached_property
 
 import django_filters
 from django import forms
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
-from taggit.models import Tag
+from django.apps import apps
+from django.core.exceptions import AppRegistryNotReady
 
-from benchmarks.models import Factor
-from cities.models import City, Country, Network, Organisation
 from portal.text import clean_param
 
-from .models import FundingSource, Practice, SourceDocument, Status, TargetGroup, Theme
+from . import facets
+from .models import Practice
 
 MAX_VALUES_PER_FACET = 50
 MAX_VALUE_LENGTH = 100
 MAX_QUERY_LENGTH = 200
+
+SORTS = {
+    "relevance": "Relevance",
+    "title": "Title",
+    "newest": "Newest start year",
+    "city": "City",
+}
 
 
 class MultiValueField(forms.Field):
@@ -41,22 +50,17 @@ class MultiValueField(forms.Field):
         return seen[:MAX_VALUES_PER_FACET]
 
 
-class MultiValueFilter(django_filters.Filter):
+class FacetFilter(django_filters.Filter):
+    """One facet of the registry as a filter: OR over its (known) values."""
+
     field_class = MultiValueField
 
-    def __init__(self, *args, label_model=None, key="slug", apply=None, allowed=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.label_model = label_model
-        self.key = key
-        self.apply = apply
-        self.allowed = allowed
+    def __init__(self, facet, **kwargs):
+        super().__init__(label=facet.label, **kwargs)
+        self.facet = facet
 
     def filter(self, qs, value):
-        if not value:
-            return qs
-        if self.apply is not None:
-            return self.apply(qs, value)
-        return qs.filter(**{f"{self.field_name}__in": value})
+        return self.facet.apply(qs, value) if value else qs
 
 
 class SearchField(forms.CharField):
@@ -73,114 +77,8 @@ class SearchFilter(django_filters.CharFilter):
         return qs.search(value) if value else qs
 
 
-def _linked(model, value_lookup, practice_column, **extra):
-    """OR within a facet over a to-many link: `pk IN (SELECT practice FROM link WHERE
-    value IN (...))`. Selecting from the link table alone, not joined back to practices,
-    keeps the subquery to one index lookup per value."""
-
-    def apply(qs, values):
-        ids = model.objects.filter(**{f"{value_lookup}__in": values}, **extra).values(
-            practice_column
-        )
-        return qs.filter(pk__in=ids)
-
-    return apply
-
-
-def _through(field, target):
-    through = Practice._meta.get_field(field).remote_field.through
-    return _linked(through, f"{target}__slug", "practice_id")
-
-
-def _network(qs, values):
-    from cities.models import Membership
-
-    cities = Membership.objects.filter(network__slug__in=values, city__isnull=False)
-    return qs.filter(city_id__in=cities.values("city_id"))
-
-
-def _factor(qs, values):
-    from benchmarks.models import Illustration
-
-    return _linked(Illustration, "factor__code", "practice_id")(qs, values)
-
-
-def _tag(qs, values):
-    from taggit.models import TaggedItem
-
-    return _linked(
-        TaggedItem,
-        "tag__slug",
-        "object_id",
-        content_type=ContentType.objects.get_for_model(Practice),
-    )(qs, values)
-
-
-def _organisation(qs, values):
-    partners = Practice.partners.through.objects.filter(organisation__slug__in=values).values(
-        "practice_id"
-    )
-    return qs.filter(Q(lead_organisation__slug__in=values) | Q(pk__in=partners))
-
-
-def _cited_in(qs, keys):
-    from .models import Citation
-
-    cited = Citation.objects.filter(
-        document__key__in=keys, content_type=ContentType.objects.get_for_model(Practice)
-    ).values("object_id")
-    return qs.filter(pk__in=cited)
-
-
-SORTS = {
-    "relevance": "Relevance",
-    "title": "Title",
-    "newest": "Newest start year",
-    "city": "City",
-}
-
-
-class PracticeFilter(django_filters.FilterSet):
+class BasePracticeFilter(django_filters.FilterSet):
     q = SearchFilter(label="Search")
-    theme = MultiValueFilter(label="Theme", label_model=Theme, apply=_through("themes", "theme"))
-    country = MultiValueFilter(
-        label="Country", field_name="city__country__code", label_model=Country, key="code"
-    )
-    city = MultiValueFilter(label="City", field_name="city__slug", label_model=City)
-    org_kind = MultiValueFilter(
-        label="Led by (kind of organisation)",
-        field_name="lead_organisation__kind",
-        allowed=Organisation.Kind.values,
-    )
-    organisation = MultiValueFilter(
-        label="Organisation", label_model=Organisation, apply=_organisation
-    )
-    target_group = MultiValueFilter(
-        label="Target group",
-        label_model=TargetGroup,
-        apply=_through("target_groups", "targetgroup"),
-    )
-    funding = MultiValueFilter(
-        label="Funding",
-        label_model=FundingSource,
-        apply=_through("funding_sources", "fundingsource"),
-    )
-    network = MultiValueFilter(
-        label="City's network",
-        label_model=Network,
-        apply=_network,
-    )
-    factor = MultiValueFilter(
-        label="VALUES factor",
-        label_model=Factor,
-        key="code",
-        apply=_factor,
-    )
-    tag = MultiValueFilter(label="Tag", label_model=Tag, apply=_tag)
-    status = MultiValueFilter(label="Status", field_name="status", allowed=Status.values)
-    source = MultiValueFilter(
-        label="Source", label_model=SourceDocument, key="key", apply=_cited_in
-    )
     year_from = django_filters.NumberFilter(
         label="Started from",
         field_name="start_year",
@@ -196,39 +94,65 @@ class PracticeFilter(django_filters.FilterSet):
         max_value=2100,
     )
 
-    # Facets whose values the page lists with counts, in display order.
-    FACETS = (
-        "theme",
-        "country",
-        "city",
-        "target_group",
-        "funding",
-        "org_kind",
-        "organisation",
-        "network",
-        "factor",
-        "tag",
-        "status",
-    )
-    # Everything a link or export may carry; anything else in the query string is ignored.
-    PARAMS = (*FACETS, "source", "q", "year_from", "year_to")
-
     class Meta:
         model = Practice
         fields = []
 
+    @cached_property
+    def labels(self):
+        """{param: {value: label}} for the ticked values that name something real: one
+        query per facet in use. Unknown values are dropped before filtering."""
+        self.errors  # noqa: B018 - validates the form, as FilterSet.qs does
+        found = {}
+        for name, values in self.form.cleaned_data.items():
+            if isinstance(self.filters[name], FacetFilter) and values:
+                found[name] = self.filters[name].facet.labels(values)
+        return found
+
+    def selected(self, name):
+        """The known values of facet `name`, in the order given."""
+        self.errors  # noqa: B018
+        values = self.form.cleaned_data.get(name) or []
+        return [v for v in values if v in self.labels.get(name, {})]
+
+    def unknown(self, name):
+        self.errors  # noqa: B018
+        values = self.form.cleaned_data.get(name) or []
+        return [v for v in values if v not in self.labels.get(name, {})]
+
+    def value(self, name):
+        """The cleaned value of any filter: known values only for a facet."""
+        if isinstance(self.filters[name], FacetFilter):
+            return self.selected(name)
+        self.errors  # noqa: B018
+        return self.form.cleaned_data.get(name)
+
     def filter_queryset(self, queryset, exclude=None):
-        for name, value in self.form.cleaned_data.items():
+        for name in self.form.cleaned_data:
             if name != exclude:
-                queryset = self.filters[name].filter(queryset, value)
+                queryset = self.filters[name].filter(queryset, self.value(name))
         return queryset
 
     def excluding(self, name):
         """The results as if facet `name` were not ticked: the base of its counts."""
-        self.errors  # noqa: B018 - validates the form, as FilterSet.qs does
+        self.errors  # noqa: B018
         return self.filter_queryset(self.queryset.all(), exclude=name)
 
     def active(self):
         """{param: cleaned value} for every filter that narrows the results."""
-        self.errors  # noqa: B018
-        return {k: v for k, v in self.form.cleaned_data.items() if v not in (None, "", [])}
+        values = {name: self.value(name) for name in self.filters}
+        return {k: v for k, v in values.items() if v not in (None, "", [])}
+
+
+def _build_filterset():
+    # Built once every app is ready, so that facets other apps register (benchmarks'
+    # VALUES factor) are in; importing this module earlier is a mistake worth a loud error.
+    if not apps.ready:
+        raise AppRegistryNotReady("practices.filters is imported before every app is ready")
+    declared = {f.param: FacetFilter(f) for f in facets.all_facets()}
+    return type("PracticeFilter", (BasePracticeFilter,), declared)
+
+
+PracticeFilter = _build_filterset()
+# Everything a link or export may carry; anything else in the query string is ignored.
+PARAMS = (*(f.param for f in facets.all_facets()), "q", "year_from", "year_to")
