@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from practices.admin import PracticeAdmin
 from practices.admin_base import CitationInline, CuratedAdmin
+from practices.models import Practice
 
 from .models import (
     Assessment,
@@ -118,3 +120,21 @@ class AssessmentAdmin(CuratedAdmin):
     autocomplete_fields = ["city", "author"]
     date_hierarchy = "date"
     inlines = [FactorRatingInline, QuestionAnswerInline, ContextNoteInline]
+
+
+class IllustrationInline(admin.TabularInline):
+    model = Illustration
+    extra = 0
+    autocomplete_fields = ["factor"]
+    verbose_name = "VALUES factor illustrated"
+    verbose_name_plural = "VALUES factors illustrated"
+
+
+# Practices sit below benchmarks and know nothing of factors, so the factors a practice
+# illustrates join its admin page from here (admin.py files load in INSTALLED_APPS order).
+admin.site.unregister(Practice)
+
+
+@admin.register(Practice)
+class PracticeWithFactorsAdmin(PracticeAdmin):
+    inlines = [*PracticeAdmin.inlines, IllustrationInline]

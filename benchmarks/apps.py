@@ -7,8 +7,11 @@ class BenchmarksConfig(AppConfig):
 
     def ready(self):
         # Models are importable only once the registry is ready, hence the import here.
+        from cities.views import CITY_PAGE_SECTIONS
         from practices.facets import register
 
         from .facets import FACTOR
+        from .reports import city_page_section
 
         register(FACTOR)
+        CITY_PAGE_SECTIONS.append(city_page_section)

@@ -47,51 +47,55 @@ class AssessmentForm(forms.Form):
         if instance:
             self.fields["date"].initial = instance.date
         for factor in factors:
-            current = ratings.get(factor.pk)
-            self.fields[f"rating_{factor.code}"] = forms.TypedChoiceField(
-                label=f"Rating for {factor.code}",
-                choices=RATING_CHOICES,
-                coerce=int,
-                empty_value=None,
-                required=False,
-                initial=str(current.rating) if current and current.rating is not None else "",
-            )
-            self.fields[f"evidence_{factor.code}"] = forms.CharField(
-                label=f"Evidence for {factor.code}",
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
-                initial=current.evidence if current else "",
-                help_text="Policies, figures, projects that show where the city stands.",
-            )
-            self.fields[f"practices_{factor.code}"] = forms.MultipleChoiceField(
-                label=f"The city's practices that support {factor.code}",
-                choices=practice_choices,
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-                initial=[str(p.pk) for p in current.practices.all()] if current else [],
-            )
-            for question in factor.questions.all():
-                self.fields[f"answer_{question.pk}"] = forms.CharField(
-                    label=question.text,
-                    required=False,
-                    widget=forms.Textarea(attrs={"rows": 2}),
-                    initial=answers.get(question.pk, ""),
-                    help_text="Leave empty to skip.",
-                )
+            self._add_factor_fields(factor, ratings.get(factor.pk), answers, practice_choices)
         for contextual in contextual_factors:
-            note = notes.get(contextual.pk)
-            self.fields[f"effect_{contextual.slug}"] = forms.ChoiceField(
-                label=f"Effect of {contextual.title.lower()}",
-                choices=EFFECT_CHOICES,
-                required=False,
-                initial=note.effect if note else "",
-            )
-            self.fields[f"note_{contextual.slug}"] = forms.CharField(
-                label=f"Note on {contextual.title.lower()}",
+            self._add_context_fields(contextual, notes.get(contextual.pk))
+
+    def _add_factor_fields(self, factor, current, answers, practice_choices):
+        self.fields[f"rating_{factor.code}"] = forms.TypedChoiceField(
+            label=f"Rating for {factor.code}",
+            choices=RATING_CHOICES,
+            coerce=int,
+            empty_value=None,
+            required=False,
+            initial=str(current.rating) if current and current.rating is not None else "",
+        )
+        self.fields[f"evidence_{factor.code}"] = forms.CharField(
+            label=f"Evidence for {factor.code}",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            initial=current.evidence if current else "",
+            help_text="Policies, figures, projects that show where the city stands.",
+        )
+        self.fields[f"practices_{factor.code}"] = forms.MultipleChoiceField(
+            label=f"The city's practices that support {factor.code}",
+            choices=practice_choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            initial=[str(p.pk) for p in current.practices.all()] if current else [],
+        )
+        for question in factor.questions.all():
+            self.fields[f"answer_{question.pk}"] = forms.CharField(
+                label=question.text,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
-                initial=note.note if note else "",
+                initial=answers.get(question.pk, ""),
+                help_text="Leave empty to skip.",
             )
+
+    def _add_context_fields(self, contextual, note):
+        self.fields[f"effect_{contextual.slug}"] = forms.ChoiceField(
+            label=f"Effect of {contextual.title.lower()}",
+            choices=EFFECT_CHOICES,
+            required=False,
+            initial=note.effect if note else "",
+        )
+        self.fields[f"note_{contextual.slug}"] = forms.CharField(
+            label=f"Note on {contextual.title.lower()}",
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            initial=note.note if note else "",
+        )
 
     def factor_blocks(self):
         """For the template: each factor with its bound fields and question fields."""

@@ -11,7 +11,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from practices.models import Practice
 
-from .models import Assessment, Benchmark, Rating
+from .models import Assessment, Benchmark, Rating, can_assess
 
 SUGGESTIONS_PER_GAP = 3
 
@@ -94,6 +94,11 @@ def city_reports(city):
             report.rows.append(row)
         reports.append(report)
     return reports
+
+
+def city_page_section(request, city):
+    """The city page's assessments section (registered in BenchmarksConfig.ready)."""
+    return {"reports": city_reports(city), "can_assess": can_assess(request.user, city)}
 
 
 @dataclass

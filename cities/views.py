@@ -3,15 +3,16 @@ from itertools import groupby
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from benchmarks.models import can_assess
-from benchmarks.reports import city_reports
 from portal.export import export_response
 from portal.http import get_or_404
 from portal.text import clean_param
-from practices.models import Practice
 
 from .exports import CITY_COLUMNS, CONTACT_COLUMNS, ORGANISATION_COLUMNS
 from .models import City, Contact, Membership, Network, Organisation
+
+# What apps built on this one add to the city page (benchmarks: the city's VALUES
+# assessments), so that cities never imports them. Each is (request, city) -> context.
+CITY_PAGE_SECTIONS = []
 
 
 def _name_filter(request):
@@ -34,16 +35,16 @@ def city_list(request):
 @require_GET
 def city_detail(request, slug):
     city = get_or_404(City.objects.for_detail(), "city", slug=slug)
-    practices = Practice.objects.visible_to(request.user).filter(city=city).for_list()
     context = {
         "city": city,
-        "practices": practices,
+        # The reverse manager carries the practices' QuerySet methods, without an import.
+        "practices": city.practices.visible_to(request.user).for_list(),
         "organisations": city.organisations.all(),
         "memberships": Membership.objects.filter(city=city).select_related("network"),
         "contacts": Contact.objects.public().filter(city=city).select_related("organisation"),
-        "reports": city_reports(city),
-        "can_assess": can_assess(request.user, city),
     }
+    for section in CITY_PAGE_SECTIONS:
+        context.update(section(request, city))
     return render(request, "cities/city_detail.html", context)
 
 
@@ -65,11 +66,10 @@ def organisation_list(request):
 @require_GET
 def organisation_detail(request, slug):
     organisation = get_or_404(Organisation.objects.for_detail(), "organisation", slug=slug)
-    visible = Practice.objects.visible_to(request.user).for_list()
     context = {
         "organisation": organisation,
-        "led": visible.filter(lead_organisation=organisation),
-        "partnered": visible.filter(partners=organisation),
+        "led": organisation.led_practices.visible_to(request.user).for_list(),
+        "partnered": organisation.partner_practices.visible_to(request.user).for_list(),
         "memberships": Membership.objects.filter(organisation=organisation).select_related(
             "network"
         ),

@@ -1,7 +1,6 @@
 import reversion
 from django.contrib import admin, messages
 
-from benchmarks.models import Illustration
 from portal.export import export_response
 
 from .admin_base import CitationInline, CuratedAdmin
@@ -37,14 +36,6 @@ class CitationAdmin(CuratedAdmin):
     autocomplete_fields = ["document"]
 
 
-class IllustrationInline(admin.TabularInline):
-    model = Illustration
-    extra = 0
-    autocomplete_fields = ["factor"]
-    verbose_name = "VALUES factor illustrated"
-    verbose_name_plural = "VALUES factors illustrated"
-
-
 @admin.register(Practice)
 class PracticeAdmin(CuratedAdmin):
     list_display = ["title", "city", "lead_organisation", "status", "start_year", "is_published"]
@@ -61,7 +52,7 @@ class PracticeAdmin(CuratedAdmin):
         "funding_sources",
     ]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [CitationInline, IllustrationInline]
+    inlines = [CitationInline]
     actions = ["publish", "unpublish", "export_csv"]
     fieldsets = [
         (

@@ -39,14 +39,14 @@ def modules():
 
 
 def layer(module):
-    best = None
-    for index, prefixes in enumerate(LAYERS):
-        for prefix in prefixes:
-            if module == prefix or module.startswith(prefix + "."):
-                # The longest matching prefix decides (portal.text before portal).
-                if best is None or len(prefix) > len(best[1]):
-                    best = (index, prefix)
-    return best[0] if best else None
+    # The longest matching prefix decides (portal.text before portal).
+    matches = [
+        (len(prefix), index)
+        for index, prefixes in enumerate(LAYERS)
+        for prefix in prefixes
+        if module == prefix or module.startswith(prefix + ".")
+    ]
+    return max(matches)[1]
 
 
 def imports_of(name, path, known):

@@ -208,44 +208,51 @@ class Command(BaseCommand):
 
     def batch(self, rnd, first, size, pools):
         """Practices first..first+size-1, drawing their links from `pools`."""
-        cities, organisations, themes = pools.cities, pools.organisations, pools.themes
-        groups, funders, factors, tags = pools.groups, pools.funders, pools.factors, pools.tags
-        document, practice_ct = pools.document, pools.practice_ct
         rows, links = [], []
         for i in range(first, first + size):
-            words = rnd.sample(WORDS, 6)
-            start_year = rnd.choice([None, *range(2000, 2025)])
-            practice = Practice(
-                title=f"[Synthetic] {words[0].capitalize()} {words[1]} {words[2]} {i}",
-                slug=f"{PREFIX}{i}",
-                city=rnd.choice(cities),
-                lead_organisation=rnd.choice(organisations) if rnd.random() < 0.5 else None,
-                summary=f"A synthetic practice about {' and '.join(words[2:5])} for {words[5]}.",
-                results=f"{rnd.randint(5, 5000)} participants; {rnd.randint(1, 99)}% satisfied.",
-                start_year=start_year,
-                end_year=start_year + rnd.randint(0, 6)
-                if start_year and rnd.random() < 0.4
-                else None,
-                status=rnd.choice(Status.values),
-                is_published=rnd.random() < 0.97,
-            )
-            chosen = {
-                "themes": rnd.sample(themes, rnd.randint(1, 3)),
-                "groups": rnd.sample(groups, rnd.randint(0, 3)),
-                "funders": rnd.sample(funders, rnd.randint(0, 2)),
-                "tags": rnd.sample(tags, rnd.randint(0, 3)),
-                "partners": rnd.sample(organisations, min(len(organisations), rnd.randint(0, 2))),
-                "factors": rnd.sample(factors, 1) if factors and rnd.random() < 0.1 else [],
-            }
-            if practice.lead_organisation in chosen["partners"]:
-                chosen["partners"].remove(practice.lead_organisation)
-            practice.search_document = search_document_for(
-                practice, themes=chosen["themes"], tags=chosen["tags"], partners=chosen["partners"]
-            )
+            practice, chosen = self.draw(rnd, i, pools)
             rows.append(practice)
             links.append(chosen)
         Practice.objects.bulk_create(rows, batch_size=BATCH)
         store_search_vectors(Practice.objects.filter(pk__in=[p.pk for p in rows]))
+        self.link(rows, links, pools)
+
+    def draw(self, rnd, i, pools):
+        """One unsaved practice and the links drawn for it."""
+        cities, organisations, themes = pools.cities, pools.organisations, pools.themes
+        groups, funders, factors, tags = pools.groups, pools.funders, pools.factors, pools.tags
+        words = rnd.sample(WORDS, 6)
+        start_year = rnd.choice([None, *range(2000, 2025)])
+        practice = Practice(
+            title=f"[Synthetic] {words[0].capitalize()} {words[1]} {words[2]} {i}",
+            slug=f"{PREFIX}{i}",
+            city=rnd.choice(cities),
+            lead_organisation=rnd.choice(organisations) if rnd.random() < 0.5 else None,
+            summary=f"A synthetic practice about {' and '.join(words[2:5])} for {words[5]}.",
+            results=f"{rnd.randint(5, 5000)} participants; {rnd.randint(1, 99)}% satisfied.",
+            start_year=start_year,
+            end_year=start_year + rnd.randint(0, 6) if start_year and rnd.random() < 0.4 else None,
+            status=rnd.choice(Status.values),
+            is_published=rnd.random() < 0.97,
+        )
+        chosen = {
+            "themes": rnd.sample(themes, rnd.randint(1, 3)),
+            "groups": rnd.sample(groups, rnd.randint(0, 3)),
+            "funders": rnd.sample(funders, rnd.randint(0, 2)),
+            "tags": rnd.sample(tags, rnd.randint(0, 3)),
+            "partners": rnd.sample(organisations, min(len(organisations), rnd.randint(0, 2))),
+            "factors": rnd.sample(factors, 1) if factors and rnd.random() < 0.1 else [],
+        }
+        if practice.lead_organisation in chosen["partners"]:
+            chosen["partners"].remove(practice.lead_organisation)
+        practice.search_document = search_document_for(
+            practice, themes=chosen["themes"], tags=chosen["tags"], partners=chosen["partners"]
+        )
+        return practice, chosen
+
+    def link(self, rows, links, pools):
+        """Every link of a saved batch, one bulk insert per link table."""
+        document, practice_ct = pools.document, pools.practice_ct
         through = Practice.themes.through, Practice.target_groups.through
         through_funding, through_partners = (
             Practice.funding_sources.through,
