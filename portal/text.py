@@ -1,8 +1,8 @@
 """Text folding shared by the search document and the search query.
 
-Both sides go through `words()`, so SQLite's fallback (word-prefix LIKE) and PostgreSQL's
-full-text search (the 'simple' configuration, prefix terms) see the same tokens and find
-the same practices: "malmo" finds "Malmö", "kraków" finds "Krakow".
+Both sides go through `words()`, so SQLite's FTS5 index and PostgreSQL's full-text
+search (the 'simple' configuration, prefix terms) see the same tokens and find the same
+practices: "malmo" finds "Malmö", "kraków" finds "Krakow".
 """
 
 import re

@@ -28,7 +28,7 @@ from benchmarks.models import Benchmark, ContextualFactor, Factor, GuidedQuestio
 from cities.models import City, Contact, Country, Membership, Network, Organisation
 
 from .models import Citation, FundingSource, Practice, SourceDocument, TargetGroup, Theme
-from .search import refresh_search_documents
+from .search_documents import refresh_search_documents
 
 LOADER_COMMENT = "Loaded from fixtures"
 

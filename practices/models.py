@@ -11,7 +11,8 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from cities.models import City, Contact, Organisation
-from portal.text import fold
+
+from .search import apply_search
 
 
 def browser_url(**params):
@@ -165,8 +166,6 @@ class PracticeQuerySet(models.QuerySet):
 
     def search(self, query):
         """Word-prefix search over the folded search document; ranked on PostgreSQL."""
-        from .search import apply_search
-
         return apply_search(self, query)
 
     def sorted_by(self, key):
@@ -278,7 +277,7 @@ class Practice(models.Model):
     is_published = models.BooleanField("published", default=False)
     citations = GenericRelation(Citation)
     # Folded words of everything a visitor may search for (see portal/text.py). Kept by
-    # practices.search.refresh_search_documents() whenever a practice or a linked record
+    # practices.search_documents.refresh_search_documents() whenever a practice or a linked record
     # changes; costs one extra UPDATE per save and buys one indexed column to search.
     search_document = models.TextField(blank=True, editable=False)
     # PostgreSQL only: the search document parsed once into a tsvector (GIN-indexed by
@@ -351,29 +350,6 @@ class Practice(models.Model):
         if self.end_year:
             return f"until {self.end_year}"
         return ""
-
-
-def search_document_for(practice, *, themes, tags, partners):
-    """The folded text a practice is found by. Title twice: a title hit ranks higher."""
-    parts = [
-        practice.title,
-        practice.title,
-        practice.summary,
-        practice.context,
-        practice.how_it_works,
-        practice.results,
-        practice.beneficiaries,
-        practice.funding,
-        practice.transferability,
-    ]
-    if practice.city_id:
-        parts += [practice.city.name, practice.city.country.name, practice.city.country_id]
-    if practice.lead_organisation_id:
-        parts.append(practice.lead_organisation.name)
-    parts += [o.name for o in partners]
-    parts += [t.name for t in themes]
-    parts += [t.name for t in tags]
-    return " " + fold(" ".join(p for p in parts if p)) + " "
 
 
 reversion.register(Tag)

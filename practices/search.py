@@ -7,7 +7,7 @@ triggers, see ensure_sqlite_fts) and orders "relevance" by title. Both beat scan
 a LIKE over 100,000 documents cost ~400 ms, and the browser runs it once per facet.
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, connections
 from django.db.models import F, Value
 from django.db.models.expressions import RawSQL
@@ -15,7 +15,7 @@ from django.db.models.expressions import RawSQL
 from portal.text import words
 
 # A query longer than this many words is cut: the extra words would only narrow an
-# already narrow AND-search, and each one costs a LIKE (SQLite) or a tsquery term.
+# already narrow AND-search, and each one costs an FTS5 (SQLite) or a tsquery term.
 MAX_QUERY_WORDS = 8
 MAX_WORD_LENGTH = 40
 
@@ -91,36 +91,3 @@ def ensure_sqlite_fts(using="default", **kwargs):
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE %s", [f"{FTS_TABLE}%"])
         if cursor.fetchone()[0] != before:
             cursor.execute(_FTS_REBUILD)
-
-
-def refresh_search_documents(practice_ids):
-    """Recompute the search document of these practices, in a fixed number of queries."""
-    from .models import Practice, search_document_for
-
-    ids = list(practice_ids)
-    if not ids:
-        return
-    practices = (
-        Practice.objects.filter(pk__in=ids)
-        .select_related("city__country", "lead_organisation")
-        .prefetch_related("themes", "tags", "partners")
-    )
-    changed = []
-    for practice in practices:
-        document = search_document_for(
-            practice,
-            themes=practice.themes.all(),
-            tags=practice.tags.all(),
-            partners=practice.partners.all(),
-        )
-        if document != practice.search_document:
-            practice.search_document = document
-            changed.append(practice)
-    Practice.objects.bulk_update(changed, ["search_document"], batch_size=500)
-    store_search_vectors(Practice.objects.filter(pk__in=[p.pk for p in changed]))
-
-
-def store_search_vectors(queryset):
-    """Parse the search documents of `queryset` into search_vector (PostgreSQL only)."""
-    if connection.vendor == "postgresql":
-        queryset.update(search_vector=SearchVector("search_document", config="simple"))

@@ -15,7 +15,7 @@ from taggit.models import TaggedItem
 from cities.models import City, Country, Organisation
 
 from .models import Practice, Theme
-from .search import refresh_search_documents
+from .search_documents import refresh_search_documents
 
 
 def _schedule(ids):

@@ -4,7 +4,7 @@ from itertools import count
 
 from cities.models import City, Contact, Country, Organisation
 from practices.models import Practice, Theme
-from practices.search import refresh_search_documents
+from practices.search_documents import refresh_search_documents
 
 _n = count(1)
 

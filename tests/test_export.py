@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cities.models import City, Contact
 from practices.models import Practice, Theme
-from practices.search import store_search_vectors
+from practices.search_documents import store_search_vectors
 
 from . import factories
 from .test_browse import all_result_slugs

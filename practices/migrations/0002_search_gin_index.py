@@ -1,6 +1,6 @@
 """GIN index for PostgreSQL full-text search over Practice.search_document.
 
-PostgreSQL only: SQLite has no GIN and searches with LIKE instead (practices/search.py).
+PostgreSQL only: SQLite has no GIN (it searches with FTS5 now, see practices/search.py).
 Built from the same SearchVector expression that apply_search() filters on, so the
 planner can use it for `?q=` on the practice browser.
 """

@@ -26,9 +26,8 @@ from practices.models import (
     Status,
     TargetGroup,
     Theme,
-    search_document_for,
 )
-from practices.search import store_search_vectors
+from practices.search_documents import search_document_for, store_search_vectors
 
 WORDS = [
     "language",
