@@ -1,8 +1,8 @@
 from django.contrib import admin
 
 from practices.admin import PracticeAdmin
-from practices.admin_base import CitationInline, CuratedAdmin
 from practices.models import Practice
+from sources.admin_base import CitationInline, CuratedAdmin
 
 from .models import (
     Assessment,

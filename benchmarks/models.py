@@ -37,7 +37,7 @@ class Benchmark(models.Model):
     standard = models.TextField(blank=True, help_text="The standard, where the toolkit states one.")
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
-    citations = GenericRelation("practices.Citation")
+    citations = GenericRelation("sources.Citation")
 
     objects = BenchmarkQuerySet.as_manager()
 
@@ -68,7 +68,7 @@ class Factor(models.Model):
     practices = models.ManyToManyField(
         Practice, through="Illustration", related_name="factors", blank=True
     )
-    citations = GenericRelation("practices.Citation")
+    citations = GenericRelation("sources.Citation")
 
     class Meta:
         ordering = ["benchmark__order", "order", "code"]
@@ -108,7 +108,7 @@ class ContextualFactor(models.Model):
     description = models.TextField(blank=True)
     examples = models.TextField(blank=True, help_text="One example a line.")
     order = models.PositiveSmallIntegerField(default=0)
-    citations = GenericRelation("practices.Citation")
+    citations = GenericRelation("sources.Citation")
 
     class Meta:
         ordering = ["order", "title"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from practices.admin_base import CitationInline, CuratedAdmin
+from sources.admin_base import CitationInline, CuratedAdmin
 
 from .models import City, Contact, Country, Membership, Network, Organisation
 

@@ -4,10 +4,7 @@ from portal.export import Column, url_prefix
 
 
 def citations(obj):
-    return [
-        ", ".join(p for p in (c.document.title, c.section, f"p. {c.page}" if c.page else "") if p)
-        for c in obj.citations.all()
-    ]
+    return [c.label for c in obj.citations.all()]
 
 
 CITY_COLUMNS = [

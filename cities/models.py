@@ -83,7 +83,7 @@ class City(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     profile = models.TextField(blank=True, help_text="A short profile in the portal's own words.")
-    citations = GenericRelation("practices.Citation")
+    citations = GenericRelation("sources.Citation")
 
     objects = CityQuerySet.as_manager()
 
@@ -126,9 +126,10 @@ class OrganisationQuerySet(models.QuerySet):
         )
 
     def matching(self, name="", kind=""):
-        """The /organisations/ filters: a name fragment and a kind (ignored if unknown)."""
+        """The /organisations/ filters: a name fragment and a kind, both already cleaned
+        (cities.views: a kind the portal does not know is dropped there)."""
         queryset = self.filter(name__icontains=name) if name else self
-        return queryset.filter(kind=kind) if kind in Organisation.Kind.values else queryset
+        return queryset.filter(kind=kind) if kind else queryset
 
     def for_detail(self):
         return self.select_related("city__country", "country").prefetch_related(
@@ -167,7 +168,7 @@ class Organisation(models.Model):
     )
     website = models.URLField(blank=True, max_length=500)
     description = models.TextField(blank=True)
-    citations = GenericRelation("practices.Citation")
+    citations = GenericRelation("sources.Citation")
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -209,7 +210,7 @@ class Network(models.Model):
     slug = models.SlugField(max_length=120)
     description = models.TextField(blank=True)
     website = models.URLField(blank=True, max_length=500)
-    citations = GenericRelation("practices.Citation")
+    citations = GenericRelation("sources.Citation")
 
     objects = NetworkQuerySet.as_manager()
 
@@ -239,7 +240,7 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=120, blank=True, default="member")
     since = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Year joined.")
-    citations = GenericRelation("practices.Citation")
+    citations = GenericRelation("sources.Citation")
 
     class Meta:
         ordering = ["network__name", "city__name", "organisation__name"]
@@ -309,7 +310,7 @@ class Contact(models.Model):
         default=True,
         help_text="Untick to keep this contact for curators only.",
     )
-    citations = GenericRelation("practices.Citation")
+    citations = GenericRelation("sources.Citation")
 
     objects = ContactQuerySet.as_manager()
 

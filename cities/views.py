@@ -15,6 +15,12 @@ from .models import City, Contact, Membership, Network, Organisation
 CITY_PAGE_SECTIONS = []
 
 
+def _kind_filter(request):
+    # The one rule for the organisation lists' kind: a known kind, or none (ignored).
+    kind = request.GET.get("kind", "")
+    return kind if kind in Organisation.Kind.values else ""
+
+
 def _name_filter(request):
     # A name filter is a plain substring; capped so a pasted essay stays cheap.
     return clean_param(request.GET.get("name", ""))
@@ -51,8 +57,7 @@ def city_detail(request, slug):
 @require_GET
 def organisation_list(request):
     name = _name_filter(request)
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in Organisation.Kind.values else ""
+    kind = _kind_filter(request)
     organisations = Organisation.objects.for_list().matching(name, kind)
     context = {
         "organisations": organisations,
@@ -104,8 +109,7 @@ def city_export(request):
 @require_GET
 def organisation_export(request):
     name = _name_filter(request)
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in Organisation.Kind.values else ""
+    kind = _kind_filter(request)
     return export_response(
         request,
         queryset=Organisation.objects.for_export().matching(name, kind).order_by("name", "pk"),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "portal",
+    "sources",
     "cities",
     "practices",
     "benchmarks",

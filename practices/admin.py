@@ -2,10 +2,10 @@ import reversion
 from django.contrib import admin, messages
 
 from portal.export import export_response
+from sources.admin_base import CitationInline, CuratedAdmin
 
-from .admin_base import CitationInline, CuratedAdmin
 from .exports import PRACTICE_COLUMNS
-from .models import Citation, FundingSource, Practice, SourceDocument, TargetGroup, Theme
+from .models import FundingSource, Practice, TargetGroup, Theme
 
 
 class VocabularyAdmin(CuratedAdmin):
@@ -17,23 +17,6 @@ class VocabularyAdmin(CuratedAdmin):
 admin.site.register(Theme, VocabularyAdmin)
 admin.site.register(TargetGroup, VocabularyAdmin)
 admin.site.register(FundingSource, VocabularyAdmin)
-
-
-@admin.register(SourceDocument)
-class SourceDocumentAdmin(CuratedAdmin):
-    list_display = ["title", "key", "kind", "date", "date_text", "place"]
-    list_filter = ["kind"]
-    search_fields = ["title", "key", "publisher", "place"]
-    prepopulated_fields = {"key": ["title"]}
-
-
-@admin.register(Citation)
-class CitationAdmin(CuratedAdmin):
-    list_display = ["document", "section", "page", "content_type", "object_id"]
-    list_filter = ["document", "content_type"]
-    list_select_related = ["document", "content_type"]
-    search_fields = ["section", "document__title"]
-    autocomplete_fields = ["document"]
 
 
 @admin.register(Practice)

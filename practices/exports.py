@@ -6,18 +6,6 @@ Rows come from Practice.objects.for_export(), whose prefetches fill the *_list a
 from portal.export import Column, url_prefix
 
 
-def _citations(obj):
-    parts = []
-    for citation in obj.citation_list:
-        text = citation.document.title
-        if citation.section:
-            text += f", {citation.section}"
-        if citation.page:
-            text += f", p. {citation.page}"
-        parts.append(text)
-    return parts
-
-
 def _url(obj, request):
     return f"{url_prefix(request, 'practices:list')}{obj.slug}/"
 
@@ -61,6 +49,10 @@ PRACTICE_COLUMNS = [
     Column("results", lambda o, r: o.results, "Outcomes, with figures"),
     Column("beneficiaries", lambda o, r: o.beneficiaries, "Who and how many it reaches"),
     Column("funding", lambda o, r: o.funding, "Funding and resources, as text"),
-    Column("source", lambda o, r: _citations(o), "Source document, section and page"),
+    Column(
+        "source",
+        lambda o, r: [c.label for c in o.citation_list],
+        "Source document, section and page",
+    ),
     Column("published", lambda o, r: o.is_published, "false for drafts (staff exports only)"),
 ]

@@ -25,8 +25,9 @@ from django.db.models import Count, F, Q
 from taggit.models import Tag, TaggedItem
 
 from cities.models import City, Country, Membership, Network, Organisation
+from sources.models import Citation, SourceDocument
 
-from .models import Citation, FundingSource, Practice, SourceDocument, Status, TargetGroup, Theme
+from .models import FundingSource, Practice, Status, TargetGroup, Theme
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ from reversion.models import Version
 
 from benchmarks.models import Benchmark, ContextualFactor, Factor, GuidedQuestion, Illustration
 from cities.models import City, Contact, Country, Membership, Network, Organisation
+from sources.models import Citation, SourceDocument
 
-from .models import Citation, FundingSource, Practice, SourceDocument, TargetGroup, Theme
+from .models import FundingSource, Practice, TargetGroup, Theme
 from .search_documents import refresh_search_documents
 
 LOADER_COMMENT = "Loaded from fixtures"

@@ -1,6 +1,5 @@
 import reversion
-from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from cities.models import City, Contact, Organisation
+from sources.models import Citation
 
 from .search import apply_search
 
@@ -70,81 +70,6 @@ class FundingSource(Vocabulary):
 
     def get_absolute_url(self):
         return browser_url(funding=self.slug)
-
-
-class SourceDocument(models.Model):
-    class Kind(models.TextChoices):
-        BOOKLET = "booklet", "Booklet"
-        PRESENTATION = "presentation", "Presentation"
-        EXTRACT = "extract", "Extract"
-        TOOLKIT = "toolkit", "Toolkit"
-        COLLECTION = "collection", "Collection of practices"
-        WEBSITE = "website", "Website"
-        OTHER = "other", "Other"
-
-    key = models.SlugField(max_length=80)
-    title = models.CharField(max_length=400)
-    publisher = models.CharField(max_length=400, blank=True)
-    date = models.DateField(null=True, blank=True)
-    date_text = models.CharField(
-        max_length=60, blank=True, help_text="For an approximate date, e.g. 'about 2012-2013'."
-    )
-    place = models.CharField(max_length=200, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    url = models.URLField(blank=True, max_length=500)
-    file = models.CharField(max_length=200, blank=True, help_text="The seed file it came from.")
-
-    class Meta:
-        ordering = ["key"]
-        constraints = [models.UniqueConstraint(fields=["key"], name="source_document_key_unique")]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("practices:source", args=[self.key])
-
-    def natural_key(self):
-        return (self.key,)
-
-    @property
-    def when(self):
-        return self.date.isoformat() if self.date else self.date_text
-
-
-class Citation(models.Model):
-    """Where a record's facts come from: a document and a section or page."""
-
-    document = models.ForeignKey(SourceDocument, on_delete=models.PROTECT, related_name="citations")
-    section = models.CharField(max_length=300, blank=True)
-    page = models.CharField(max_length=20, blank=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
-    record = GenericForeignKey("content_type", "object_id")
-
-    class Meta:
-        ordering = ["document__key", "section"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["content_type", "object_id", "document", "section"],
-                name="citation_unique_per_record",
-            )
-        ]
-        indexes = [
-            # Prefetching a page's citations looks them up by record.
-            models.Index(fields=["content_type", "object_id"], name="citation_record_idx"),
-        ]
-
-    def __str__(self):
-        parts = [self.document.title]
-        if self.section:
-            parts.append(self.section)
-        if self.page:
-            parts.append(f"p. {self.page}")
-        return ", ".join(parts)
-
-    def get_absolute_url(self):
-        return self.document.get_absolute_url()
 
 
 class Status(models.TextChoices):
@@ -357,8 +282,6 @@ reversion.register(TaggedItem)
 reversion.register(Theme)
 reversion.register(TargetGroup)
 reversion.register(FundingSource)
-reversion.register(SourceDocument)
-reversion.register(Citation)
 # A practice's version holds its M2M links (themes, partners, contacts...), tags through
 # taggit's items, its citations and the factors it illustrates.
 reversion.register(Practice, follow=("citations", "illustrations", "tagged_items"))

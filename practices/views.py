@@ -4,11 +4,12 @@ from django.views.decorators.http import require_GET
 
 from portal.export import export_response
 from portal.http import get_or_404
+from sources.models import SourceDocument
 
 from .browse import Browse
 from .exports import PRACTICE_COLUMNS
 from .filters import SORTS
-from .models import Practice, SourceDocument, Theme
+from .models import Practice, Theme
 
 PAGE_SIZE = 20
 

@@ -9,7 +9,8 @@ from django.db.models.functions import Lower
 
 from benchmarks.models import Benchmark, ContextualFactor, Factor, Illustration
 from cities.models import City, Contact, Membership, Network, Organisation
-from practices.models import Citation, Practice, SourceDocument
+from practices.models import Practice
+from sources.models import Citation, SourceDocument
 
 pytestmark = pytest.mark.django_db
 

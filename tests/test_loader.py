@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 
 from cities.models import City, Contact, Organisation
 from practices.loader import FixtureError, load_knowledge_base
-from practices.models import Citation, Practice
+from practices.models import Practice
+from sources.models import Citation
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

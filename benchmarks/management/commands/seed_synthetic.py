@@ -19,15 +19,14 @@ from taggit.models import Tag, TaggedItem
 from benchmarks.models import Assessment, Benchmark, Factor, FactorRating, Illustration, Rating
 from cities.models import City, Country, Organisation
 from practices.models import (
-    Citation,
     FundingSource,
     Practice,
-    SourceDocument,
     Status,
     TargetGroup,
     Theme,
 )
 from practices.search_documents import search_document_for, store_search_vectors
+from sources.models import Citation, SourceDocument
 
 WORDS = [
     "language",
