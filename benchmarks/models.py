@@ -219,7 +219,9 @@ class AssessmentQuerySet(models.QuerySet):
         return self.order_by("-date", "-pk")
 
     def with_ratings(self):
-        ratings = FactorRating.objects.select_related("factor").prefetch_related("practices")
+        ratings = FactorRating.objects.select_related("factor__benchmark").prefetch_related(
+            "practices"
+        )
         return self.select_related("city__country", "benchmark", "author").prefetch_related(
             Prefetch("ratings", queryset=ratings)
         )

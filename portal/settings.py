@@ -6,6 +6,8 @@ the values production needs.
 """
 
 import os
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import dj_database_url
@@ -63,8 +65,20 @@ elif not ALLOWED_HOSTS:
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+
+
+def portal_version():
+    """The installed package's version; from pyproject.toml when run from a checkout
+    that was never installed (pip install writes the metadata both commands use)."""
+    try:
+        return metadata.version("city-practice-portal")
+    except metadata.PackageNotFoundError:
+        with open(BASE_DIR / "pyproject.toml", "rb") as pyproject:
+            return tomllib.load(pyproject)["project"]["version"]
+
+
 # Reported in export headers so a file says which portal produced it.
-PORTAL_VERSION = "0.1.0"
+PORTAL_VERSION = portal_version()
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import tomllib
 import sys
 from pathlib import Path
 
@@ -61,3 +62,11 @@ def test_check_deploy_is_clean_under_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_portal_version_is_the_packages():
+    from django.conf import settings
+
+    with open(ROOT / "pyproject.toml", "rb") as pyproject:
+        version = tomllib.load(pyproject)["project"]["version"]
+    assert settings.PORTAL_VERSION == version
