@@ -66,7 +66,6 @@ elif not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 
-
 def portal_version():
     """The installed package's version; from pyproject.toml when run from a checkout
     that was never installed (pip install writes the metadata both commands use)."""

@@ -280,8 +280,9 @@ def test_query_counts_are_bounded(client, superuser, django_assert_max_num_queri
     with django_assert_max_num_queries(10):
         client.get(compare, {"city": cities})
     # Ratings bring their factor and its benchmark in one join (with_ratings): 6, not 10.
+    assessment_url = Assessment.objects.first().get_absolute_url()
     with django_assert_max_num_queries(6):
-        client.get(Assessment.objects.first().get_absolute_url())
+        client.get(assessment_url)
     client.force_login(superuser)
     with django_assert_max_num_queries(20):
         client.get(assess_url("vantaa"))

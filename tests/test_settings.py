@@ -2,8 +2,8 @@
 
 import os
 import subprocess
-import tomllib
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,4 +69,4 @@ def test_the_portal_version_is_the_packages():
 
     with open(ROOT / "pyproject.toml", "rb") as pyproject:
         version = tomllib.load(pyproject)["project"]["version"]
-    assert settings.PORTAL_VERSION == version
+    assert version == settings.PORTAL_VERSION
