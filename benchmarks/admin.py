@@ -4,17 +4,19 @@ from practices.admin import PracticeAdmin
 from practices.models import Practice
 from sources.admin_base import CitationInline, CuratedAdmin
 
-from .models import (
+from .assessments.models import (
     Assessment,
-    Benchmark,
     CityEditor,
     ContextNote,
+    FactorRating,
+    QuestionAnswer,
+)
+from .models import (
+    Benchmark,
     ContextualFactor,
     Factor,
-    FactorRating,
     GuidedQuestion,
     Illustration,
-    QuestionAnswer,
 )
 
 

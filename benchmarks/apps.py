@@ -10,8 +10,8 @@ class BenchmarksConfig(AppConfig):
         from cities.views import CITY_PAGE_SECTIONS
         from practices.facets import register
 
+        from .assessments.reports import city_page_section
         from .facets import FACTOR
-        from .reports import city_page_section
 
         register(FACTOR)
         CITY_PAGE_SECTIONS.append(city_page_section)

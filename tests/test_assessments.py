@@ -8,7 +8,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from reversion.models import Version
 
-from benchmarks.models import Assessment, Benchmark, CityEditor, Factor, GuidedQuestion
+from benchmarks.assessments.models import Assessment, CityEditor
+from benchmarks.models import Benchmark, Factor, GuidedQuestion
 from cities.models import City
 from practices.models import Practice
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from benchmarks.models import Assessment
+from benchmarks.assessments.models import Assessment
 from cities.models import City
 from practices.models import Practice
 

@@ -6,7 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
-from benchmarks.models import Assessment, CityEditor
+from benchmarks.assessments.models import Assessment, CityEditor
 from cities.models import City
 
 PASSWORD = "a-long-test-password"

@@ -16,7 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from taggit.models import Tag, TaggedItem
 
-from benchmarks.models import Assessment, Benchmark, Factor, FactorRating, Illustration, Rating
+from benchmarks.assessments.models import Assessment, FactorRating, Rating
+from benchmarks.models import Benchmark, Factor, Illustration
 from cities.models import City, Country, Organisation
 from practices.models import (
     FundingSource,

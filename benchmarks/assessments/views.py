@@ -14,15 +14,9 @@ from portal.http import get_or_404
 from portal.text import clean_param
 from practices.models import Practice
 
+from ..models import Benchmark, ContextualFactor
 from .forms import AssessmentForm
-from .models import (
-    RATING_DESCRIPTIONS,
-    Assessment,
-    Benchmark,
-    ContextualFactor,
-    Rating,
-    can_assess,
-)
+from .models import RATING_DESCRIPTIONS, Assessment, Rating, can_assess
 from .reports import comparison, rating_label
 
 MAX_COMPARED_CITIES = 30

@@ -11,7 +11,8 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from practices.models import Practice
 
-from .models import Assessment, Benchmark, Rating, can_assess
+from ..models import Benchmark
+from .models import Assessment, Rating, can_assess
 
 SUGGESTIONS_PER_GAP = 3
 
