@@ -13,6 +13,10 @@ from django.urls import reverse
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
+# Said by Membership.clean() and by its check constraint alike.
+MEMBERSHIP_RULE = "A membership is for a city or an organisation, not both."
+
+
 class Country(models.Model):
     code = models.CharField("ISO 3166-1 alpha-2 code", max_length=2, primary_key=True)
     name = models.CharField(max_length=100)
@@ -251,7 +255,7 @@ class Membership(models.Model):
                     | Q(city__isnull=True, organisation__isnull=False)
                 ),
                 name="membership_city_xor_organisation",
-                violation_error_message="A membership is for a city or an organisation, not both.",
+                violation_error_message=MEMBERSHIP_RULE,
             ),
             models.UniqueConstraint(
                 fields=["network", "city"],
@@ -277,7 +281,7 @@ class Membership(models.Model):
 
     def clean(self):
         if bool(self.city_id) == bool(self.organisation_id):
-            raise ValidationError("A membership is for a city or for an organisation, not both.")
+            raise ValidationError(MEMBERSHIP_RULE)
 
 
 class ContactQuerySet(models.QuerySet):

@@ -8,7 +8,12 @@ class PracticesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from sources.records import register
+
         from . import signals  # noqa: F401
+        from .fixtures import KINDS
         from .search import ensure_sqlite_fts
+
+        register(*KINDS)
 
         post_migrate.connect(ensure_sqlite_fts, sender=self)

@@ -8,17 +8,22 @@ each. Bulk writers (the synthetic seeder) bypass signals and refresh once at the
 """
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from taggit.models import TaggedItem
 
 from cities.models import City, Country, Organisation
+from sources.loader import is_loading
 
 from .models import Practice, Theme
 from .search_documents import refresh_search_documents
 
 
 def _schedule(ids):
+    if is_loading():
+        # The loader refreshes once, at the end, what a save here would refresh per record.
+        return
     ids = set(ids)
     if ids:
         transaction.on_commit(lambda: refresh_search_documents(ids))
@@ -58,9 +63,11 @@ def country_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=Organisation)
 def organisation_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        led = Practice.objects.filter(lead_organisation=instance).values_list("pk", flat=True)
-        partnered = instance.partner_practices.values_list("pk", flat=True)
-        _schedule(set(led) | set(partnered))
+        _schedule(
+            Practice.objects.filter(
+                Q(lead_organisation=instance) | Q(partners=instance)
+            ).values_list("pk", flat=True)
+        )
 
 
 @receiver(post_save, sender=Theme)

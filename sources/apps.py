@@ -7,3 +7,10 @@ class SourcesConfig(AppConfig):
 
     name = "sources"
     verbose_name = "Sources"
+
+    def ready(self):
+        # Models are importable only once the registry is ready, hence the import here.
+        from .fixtures import KINDS
+        from .records import register
+
+        register(*KINDS)

@@ -3,8 +3,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from practices.loader import FixtureError, load_knowledge_base
-from practices.models import Practice
+from sources.loader import load_knowledge_base
+from sources.models import Citation
+from sources.records import FixtureError
 
 
 class Command(BaseCommand):
@@ -32,7 +33,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dir, overwrite_curated, if_empty, **options):
-        if if_empty and Practice.objects.exists():
+        # Every loaded record cites a source: no citation, nothing loaded yet.
+        if if_empty and Citation.objects.exists():
             self.stdout.write("The knowledge base is already loaded; nothing to do.")
             return
         try:

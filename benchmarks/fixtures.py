@@ -1,0 +1,79 @@
+"""The record kinds of the benchmarks app in the fixture files (fixtures/FORMAT.md)."""
+
+from sources.records import Kind
+
+from .models import Benchmark, ContextualFactor, Factor, GuidedQuestion, Illustration
+
+
+def _order(data, values):
+    values["order"] = data.get("order") or 0
+
+
+def _contextual_values(data, values):
+    _order(data, values)
+    values["examples"] = "\n".join(data.get("examples", []))
+
+
+def _factor_questions(loader, factor, data, created):
+    questions = data.get("questions", [])
+    if not created and [q.text for q in factor.questions.all()] == questions:
+        return False
+    if not created:
+        factor.questions.all().delete()
+    loader.links[GuidedQuestion].extend(
+        GuidedQuestion(factor=factor, order=i, text=text) for i, text in enumerate(questions, 1)
+    )
+    return bool(questions) or not created
+
+
+KINDS = (
+    Kind(
+        "benchmark",
+        Benchmark,
+        "slug",
+        order=120,
+        text=("slug", "code", "title", "standard", "description"),
+        required=("slug", "code", "title"),
+        ints=("order",),
+        cited=True,
+        values=_order,
+    ),
+    Kind(
+        "factor",
+        Factor,
+        "code",
+        order=130,
+        text=("code", "title", "statement", "rationale"),
+        required=("code", "benchmark", "title"),
+        ints=("order",),
+        fks={"benchmark": ("benchmark", "benchmark")},
+        extra=frozenset({"questions"}),
+        cited=True,
+        values=_order,
+        relations=_factor_questions,
+        preload_related=("questions",),
+    ),
+    Kind(
+        "contextual_factor",
+        ContextualFactor,
+        "slug",
+        order=140,
+        text=("slug", "title", "description"),
+        required=("slug", "title"),
+        ints=("order",),
+        extra=frozenset({"examples"}),
+        cited=True,
+        values=_contextual_values,
+    ),
+    Kind(
+        "illustration",
+        Illustration,
+        "practice",
+        order=150,
+        text=("note",),
+        required=("practice", "factor", "note"),
+        fks={"practice": ("practice", "practice"), "factor": ("factor", "factor")},
+        key_of=lambda data: f"{data.get('practice')}/{data.get('factor')}",
+        key_of_object=lambda obj: f"{obj.practice.slug}/{obj.factor.code}",
+    ),
+)

@@ -1,0 +1,119 @@
+"""The record kinds of the cities app in the fixture files (fixtures/FORMAT.md)."""
+
+from decimal import Decimal
+
+from sources.records import Kind, check_boolean, check_numbers
+
+from .models import City, Contact, Country, Membership, Network, Organisation
+
+
+def _city_values(data, values):
+    for name in ("latitude", "longitude"):
+        values[name] = Decimal(str(round(float(data[name]), 5)))
+
+
+def _membership_key(data):
+    return f"{data.get('network')}/{data.get('city') or data.get('organisation')}"
+
+
+def _membership_object_key(membership):
+    return f"{membership.network.slug}/{(membership.city or membership.organisation).slug}"
+
+
+def _check_membership(record):
+    if not (record.data.get("city") or record.data.get("organisation")):
+        # Needed to find the record; "both" is the model's rule, checked by full_clean.
+        raise record.error("give the member: 'city' or 'organisation'", "city")
+
+
+def _membership_values(data, values):
+    values["role"] = data.get("role") or "member"
+
+
+def _contact_values(data, values):
+    values["is_public"] = data.get("public", True)
+
+
+KINDS = (
+    Kind(
+        "country",
+        Country,
+        "code",
+        order=10,
+        text=("code", "name"),
+        required=("code", "name"),
+        only_in="00_vocabularies.toml",
+    ),
+    Kind(
+        "city",
+        City,
+        "slug",
+        order=60,
+        text=("slug", "name", "region", "profile"),
+        required=("slug", "name", "country", "latitude", "longitude"),
+        ints=("population", "population_year"),
+        fks={"country": ("country", "country")},
+        extra=frozenset({"latitude", "longitude"}),
+        cited=True,
+        mentionable=True,
+        check=lambda record: check_numbers(record, "latitude", "longitude"),
+        values=_city_values,
+    ),
+    Kind(
+        "organisation",
+        Organisation,
+        "slug",
+        order=70,
+        text=("slug", "name", "kind", "website", "description"),
+        required=("slug", "name", "kind"),
+        fks={"city": ("city", "city"), "country": ("country", "country")},
+        cited=True,
+        mentionable=True,
+    ),
+    Kind(
+        "network",
+        Network,
+        "slug",
+        order=80,
+        text=("slug", "name", "description", "website"),
+        required=("slug", "name"),
+        cited=True,
+        mentionable=True,
+    ),
+    Kind(
+        "membership",
+        Membership,
+        "network",
+        order=90,
+        text=("role",),
+        required=("network",),
+        ints=("since",),
+        fks={
+            "network": ("network", "network"),
+            "city": ("city", "city"),
+            "organisation": ("organisation", "organisation"),
+        },
+        cited=True,
+        mentionable=True,
+        key_of=_membership_key,
+        key_of_object=_membership_object_key,
+        check=_check_membership,
+        values=_membership_values,
+    ),
+    Kind(
+        "contact",
+        Contact,
+        "key",
+        # After practices: a contact lists the practices it is for.
+        order=110,
+        text=("key", "name", "role", "email", "phone", "address"),
+        required=("key", "name"),
+        fks={"organisation": ("organisation", "organisation"), "city": ("city", "city")},
+        m2m={"practices": ("practice", "practices")},
+        extra=frozenset({"public"}),
+        cited=True,
+        mentionable=True,
+        check=lambda record: check_boolean(record, "public"),
+        values=_contact_values,
+    ),
+)

@@ -1,0 +1,147 @@
+"""The record kinds of the practices app in the fixture files (fixtures/FORMAT.md)."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from taggit.models import Tag, TaggedItem
+
+from sources.records import Kind, check_boolean, check_url
+
+from .models import FundingSource, Practice, TargetGroup, Theme
+from .search_documents import refresh_search_documents
+
+
+def _vocabulary(name, model, order):
+    return Kind(
+        name,
+        model,
+        "slug",
+        order=order,
+        text=("slug", "name", "description"),
+        required=("slug", "name"),
+        only_in="00_vocabularies.toml",
+    )
+
+
+def _check_practice(record):
+    links = record.data.get("links", [])
+    if not isinstance(links, list) or not all(isinstance(link, str) for link in links):
+        raise record.error("must be a list of URLs", "links")
+    for link in links:
+        check_url(record, link, "links")
+    check_boolean(record, "published")
+
+
+def _practice_values(data, values):
+    values["links"] = "\n".join(data.get("links", []))
+    values["is_published"] = data.get("published", True)
+    values["status"] = data.get("status") or Practice.Status.UNKNOWN
+
+
+def _tags(loader, names):
+    """The tags by name, made where missing. Every tag the fixtures name is read (and
+    the missing ones made, in one insert) on the first call of a load."""
+    tags = loader.cache.get("tags")
+    if tags is None:
+        wanted = {
+            t.strip().lower()
+            for record in loader.defined["practice"].values()
+            for t in record.data.get("tags", [])
+            if t.strip()
+        }
+        tags = loader.cache["tags"] = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
+        _make_tags(tags, wanted - set(tags))
+    _make_tags(tags, set(names) - set(tags))
+    return [tags[name] for name in sorted(names)]
+
+
+def _make_tags(tags, names):
+    """Insert new tags at once, with the slugs taggit would give them. A slug already
+    taken goes through taggit's own save, which finds a free one."""
+    slugs = {name: Tag().slugify(name) for name in sorted(names)}
+    taken = set(Tag.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
+    fresh, clashing, seen = [], [], set()
+    for name, slug in slugs.items():
+        (clashing if slug in taken or slug in seen else fresh).append(Tag(name=name, slug=slug))
+        seen.add(slug)
+    for tag in Tag.objects.bulk_create(fresh) + [
+        Tag.objects.create(name=tag.name) for tag in clashing
+    ]:
+        tags[tag.name] = tag
+
+
+def _practice_relations(loader, practice, data, created):
+    wanted = {t.strip().lower() for t in data.get("tags", []) if t.strip()}
+    if not created and {t.name for t in practice.tags.all()} == wanted:
+        return False
+    if not wanted and created:
+        return False
+    if created:
+        content_type = ContentType.objects.get_for_model(Practice)
+        loader.links[TaggedItem].extend(
+            TaggedItem(content_type=content_type, object_id=practice.pk, tag=tag)
+            for tag in _tags(loader, wanted)
+        )
+    else:
+        practice.tags.set(_tags(loader, wanted))
+    return True
+
+
+def _refresh_search(loader):
+    """Search documents of the practices written, and of those whose city, country,
+    organisations or themes were: once, after the load, not on every save."""
+    changed = loader.changed
+    ids = {practice.pk for practice in changed["practice"].values()}
+    linked = Q(pk__in=[])
+    if changed["city"]:
+        linked |= Q(city__in=list(changed["city"].values()))
+    if changed["country"]:
+        linked |= Q(city__country__in=list(changed["country"].values()))
+    if changed["organisation"]:
+        organisations = list(changed["organisation"].values())
+        linked |= Q(lead_organisation__in=organisations) | Q(partners__in=organisations)
+    if changed["theme"]:
+        linked |= Q(themes__in=list(changed["theme"].values()))
+    ids |= set(Practice.objects.filter(linked).values_list("pk", flat=True))
+    refresh_search_documents(ids)
+
+
+KINDS = (
+    _vocabulary("theme", Theme, 20),
+    _vocabulary("target_group", TargetGroup, 30),
+    _vocabulary("funding_source", FundingSource, 40),
+    Kind(
+        "practice",
+        Practice,
+        "slug",
+        order=100,
+        text=(
+            "slug",
+            "title",
+            "summary",
+            "context",
+            "how_it_works",
+            "results",
+            "beneficiaries",
+            "funding",
+            "transferability",
+            "status",
+        ),
+        required=("slug", "title", "summary", "themes"),
+        ints=("start_year", "end_year"),
+        fks={"city": ("city", "city"), "lead_organisation": ("organisation", "lead_organisation")},
+        m2m={
+            "partners": ("organisation", "partners"),
+            "themes": ("theme", "themes"),
+            "target_groups": ("target_group", "target_groups"),
+            "funding_sources": ("funding_source", "funding_sources"),
+        },
+        extra=frozenset({"links", "tags", "published"}),
+        cited=True,
+        mentionable=True,
+        check=_check_practice,
+        values=_practice_values,
+        relations=_practice_relations,
+        preload_related=("tags",),
+        after_load=_refresh_search,
+    ),
+)
