@@ -5,12 +5,7 @@ from sources.records import Kind
 from .models import Benchmark, ContextualFactor, Factor, GuidedQuestion, Illustration
 
 
-def _order(data, values):
-    values["order"] = data.get("order") or 0
-
-
 def _contextual_values(data, values):
-    _order(data, values)
     values["examples"] = "\n".join(data.get("examples", []))
 
 
@@ -36,7 +31,7 @@ KINDS = (
         required=("slug", "code", "title"),
         ints=("order",),
         cited=True,
-        values=_order,
+        defaults={"order": 0},
     ),
     Kind(
         "factor",
@@ -49,8 +44,9 @@ KINDS = (
         fks={"benchmark": ("benchmark", "benchmark")},
         extra=frozenset({"questions"}),
         cited=True,
-        values=_order,
+        defaults={"order": 0},
         relations=_factor_questions,
+        dump=lambda factor: {"questions": [q.text for q in factor.questions.all()]},
         preload_related=("questions",),
     ),
     Kind(
@@ -63,7 +59,9 @@ KINDS = (
         ints=("order",),
         extra=frozenset({"examples"}),
         cited=True,
+        defaults={"order": 0},
         values=_contextual_values,
+        dump=lambda factor: {"examples": factor.example_list},
     ),
     Kind(
         "illustration",

@@ -26,12 +26,16 @@ def _check_membership(record):
         raise record.error("give the member: 'city' or 'organisation'", "city")
 
 
-def _membership_values(data, values):
-    values["role"] = data.get("role") or "member"
-
-
 def _contact_values(data, values):
     values["is_public"] = data.get("public", True)
+
+
+def _contact_dump(contact):
+    return {} if contact.is_public else {"public": False}
+
+
+def _city_dump(city):
+    return {"latitude": float(city.latitude), "longitude": float(city.longitude)}
 
 
 KINDS = (
@@ -58,6 +62,7 @@ KINDS = (
         mentionable=True,
         check=lambda record: check_numbers(record, "latitude", "longitude"),
         values=_city_values,
+        dump=_city_dump,
     ),
     Kind(
         "organisation",
@@ -98,7 +103,7 @@ KINDS = (
         key_of=_membership_key,
         key_of_object=_membership_object_key,
         check=_check_membership,
-        values=_membership_values,
+        defaults={"role": "member"},
     ),
     Kind(
         "contact",
@@ -115,5 +120,6 @@ KINDS = (
         mentionable=True,
         check=lambda record: check_boolean(record, "public"),
         values=_contact_values,
+        dump=_contact_dump,
     ),
 )

@@ -34,7 +34,11 @@ def _check_practice(record):
 def _practice_values(data, values):
     values["links"] = "\n".join(data.get("links", []))
     values["is_published"] = data.get("published", True)
-    values["status"] = data.get("status") or Practice.Status.UNKNOWN
+
+
+def _practice_dump(practice):
+    extra = {"links": practice.link_list, "tags": sorted(t.name for t in practice.tags.all())}
+    return extra | ({} if practice.is_published else {"published": False})
 
 
 def _tags(loader, names):
@@ -139,9 +143,12 @@ KINDS = (
         cited=True,
         mentionable=True,
         check=_check_practice,
+        defaults={"status": Practice.Status.UNKNOWN},
         values=_practice_values,
+        dump=_practice_dump,
         relations=_practice_relations,
         preload_related=("tags",),
+        unordered=frozenset({"tags"}),
         after_load=_refresh_search,
     ),
 )

@@ -11,7 +11,10 @@ def _source_values(data, values):
     values["date"] = (
         date if isinstance(date, datetime.date) or not date else datetime.date.fromisoformat(date)
     )
-    values["kind"] = data.get("kind") or SourceDocument.Kind.OTHER
+
+
+def _source_dump(document):
+    return {"date": document.date} if document.date else {}
 
 
 KINDS = (
@@ -25,6 +28,8 @@ KINDS = (
         extra=frozenset({"date"}),
         only_in="00_sources.toml",
         check=lambda record: check_date(record, "date"),
+        defaults={"kind": SourceDocument.Kind.OTHER},
         values=_source_values,
+        dump=_source_dump,
     ),
 )

@@ -219,8 +219,8 @@ class Loader:
 
     def _values(self, record):
         spec, data = record.spec, record.data
-        values = {name: data.get(name, "") for name in spec.text}
-        values |= {name: data.get(name) for name in spec.ints}
+        values = {name: data.get(name) or spec.default(name) for name in spec.text}
+        values |= {name: data.get(name, spec.default(name)) for name in spec.ints}
         for name, (kind, attr) in spec.fks.items():
             values[attr] = self._lookup(kind, data[name]) if data.get(name) else None
         if spec.values:

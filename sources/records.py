@@ -45,7 +45,11 @@ class Kind:
     fks: dict = field(default_factory=dict)  # table field -> (kind, model field)
     m2m: dict = field(default_factory=dict)  # table field -> (kind, model attribute)
     extra: frozenset = frozenset()  # further table fields its hooks read
+    # The value a missing (or empty) field stands for: filled in by the loader, left out by
+    # the dump. Text fields default to "", numbers and references to none.
+    defaults: dict = field(default_factory=dict)
     preload_related: tuple = ()  # what its hooks read of an existing record, prefetched
+    unordered: frozenset = frozenset()  # list fields whose order means nothing (as M2M's)
     cited: bool = False
     mentionable: bool = False  # may be cited again from another file with [[mention]]
     only_in: str | None = None  # the file name that alone may define this kind
@@ -56,12 +60,16 @@ class Kind:
     values: Callable | None = None  # (data, values) -> None; adjusts the model values
     relations: Callable | None = None  # (loader, obj, data) -> changed; writes what it owns
     after_load: Callable | None = None  # (loader) -> None; once, after every write
+    dump: Callable | None = None  # (obj) -> {field: value} of the extra fields, for the dump
 
     def record_key(self, data):
         return self.key_of(data) if self.key_of else data.get(self.key)
 
     def object_key(self, obj):
         return self.key_of_object(obj) if self.key_of_object else getattr(obj, self.key)
+
+    def default(self, name):
+        return self.defaults.get(name, "" if name in self.text else None)
 
     @property
     def allowed(self):
