@@ -9,7 +9,7 @@ PORT ?= 8000
 # only selects the local-development defaults (no HTTPS redirect, a throwaway key).
 TEST_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test install lint check-deploy bench clean
+.PHONY: run test install lint check-deploy bench clean backup restore
 PRACTICES ?= 100000
 RUNS ?= 30
 # Benchmarks run with DEBUG off, as production does; the test client speaks plain http.
@@ -56,6 +56,15 @@ bench: install
 	$(BENCH_ENV) $(PY) manage.py seed_synthetic --clear --practices $(PRACTICES)
 	$(BENCH_ENV) $(PY) manage.py bench_browse --runs $(RUNS)
 	$(BENCH_ENV) $(PY) manage.py bench_export
+
+# A consistent backup of the database DATABASE_URL names (SQLite by default) into backups/.
+backup: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py backup_database
+
+# Restore FILE into an empty database; FORCE=1 replaces a database's content.
+restore: install
+	@test -n "$(FILE)" || { echo "Give the backup: make restore FILE=backups/portal-....pgdump"; exit 2; }
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py restore_database "$(FILE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
