@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django_filters",
     "taggit",
     "reversion",
+    "reversion_compare",
     "portal",
     "sources",
     "cities",

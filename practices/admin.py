@@ -64,14 +64,15 @@ class PracticeAdmin(CuratedAdmin):
     def _set_published(self, request, queryset, published):
         # Saved one by one inside a revision, not with update(), so that each change is
         # in the history with who made it and can be reverted like any other edit.
+        # A revision per practice, so that reverting one never reverts the others.
         changed = 0
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            reversion.set_comment("Published" if published else "Unpublished")
-            for practice in queryset.filter(is_published=not published):
+        for practice in queryset.filter(is_published=not published):
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment("Published" if published else "Unpublished")
                 practice.is_published = published
                 practice.save(update_fields=["is_published", "updated"])
-                changed += 1
+            changed += 1
         verb = "published" if published else "unpublished"
         self.message_user(request, f"{changed} practice(s) {verb}.", messages.SUCCESS)
 

@@ -284,4 +284,10 @@ reversion.register(TargetGroup)
 reversion.register(FundingSource)
 # A practice's version holds its M2M links (themes, partners, contacts...), tags through
 # taggit's items, its citations and the factors it illustrates.
-reversion.register(Practice, follow=("citations", "illustrations", "tagged_items"))
+# The search document is derived, never curated: a revert leaves it out, and the save
+# signal rebuilds it from the reverted text (an old, empty one would hide the practice).
+reversion.register(
+    Practice,
+    follow=("citations", "illustrations", "tagged_items"),
+    exclude=("search_document", "search_vector"),
+)

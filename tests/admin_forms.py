@@ -1,8 +1,13 @@
 """Turn a rendered admin change form back into POST data, as a browser would submit it."""
 
+from taggit.forms import TagField
+
 
 def _value(bound_field):
     value = bound_field.value()
+    if isinstance(bound_field.field, TagField):
+        # As the tag widget shows them: "a, b" (not the tag links' ids).
+        return bound_field.field.widget.format_value(value)
     if value is None:
         return ""
     if isinstance(value, bool):
