@@ -7,9 +7,9 @@ from django.core.management import call_command
 
 from portal.text import words
 from practices.models import Practice
-from practices.search import query_words
 
 from . import factories, snapshot
+from .expectations import matches
 
 # Tables the browser tests read that the loader fills, by model.
 LOADED_MODELS = [
@@ -36,12 +36,8 @@ def rows_of(tables, label):
 
 def expected_matches(query):
     """What search should find, worked out in Python from the stored search documents."""
-    terms = query_words(query)
-    return {
-        pk
-        for pk, document in Practice.objects.values_list("pk", "search_document")
-        if all(any(word.startswith(t) for word in words(document)) for t in terms)
-    }
+    documents = Practice.objects.values_list("pk", "search_document")
+    return {pk for pk, document in documents if matches(words(document), query)}
 
 
 @pytest.mark.django_db
