@@ -16,6 +16,13 @@ def _plain_static_files(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Production hashes with PBKDF2 (a million rounds, ~0.25 s a password here); tests
+    # create and log in dozens of throwaway users and test no hashing strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 LOADED = pytest.StashKey[tuple]()
 
 
