@@ -55,6 +55,15 @@ def knowledge_base(transactional_db, knowledge_base_copy):
     snapshot.restore(knowledge_base_copy)
 
 
+@pytest.fixture(autouse=True)
+def _knowledge_base_first(request):
+    # The restore empties every table: it must come before fixtures that add rows
+    # (superuser, editor...), in whatever order a test names them. Autouse fixtures
+    # are set up before the ones a test asks for.
+    if "knowledge_base" in request.fixturenames:
+        request.getfixturevalue("knowledge_base")
+
+
 @pytest.fixture
 def superuser(db):
     return User.objects.create_superuser("admin", "admin@example.eu", "a-long-test-password")

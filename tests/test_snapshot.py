@@ -98,3 +98,10 @@ def test_search_works_after_a_restore(knowledge_base, knowledge_base_copy):
         found = set(Practice.objects.search(query).values_list("pk", flat=True))
         assert found == expected_matches(query), query
         assert found, query
+
+
+def test_rows_from_fixtures_listed_before_it_survive(superuser, editor, knowledge_base):
+    # The restore empties every table, so it must run before fixtures that add rows,
+    # whatever order a test names them in (`def test_x(page, editor, site)`).
+    assert User.objects.filter(pk__in=[superuser.pk, editor.pk]).count() == 2
+    assert editor.groups.filter(name="Editors").exists()
