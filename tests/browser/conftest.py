@@ -51,5 +51,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def site(live_server, knowledge_base):
-    """The live server's base URL, with the knowledge base loaded (live_server flushes)."""
+    """The live server's base URL, over the knowledge base as the session loaded it.
+
+    live_server's database is flushed after every test; `knowledge_base` puts the rows
+    back before each, so a test's writes never reach the next one.
+    """
     return live_server.url
