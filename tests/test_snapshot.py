@@ -15,7 +15,7 @@ from .expectations import matches
 LOADED_MODELS = [
     "practices.Practice",
     "practices.Practice_themes",
-    "practices.Citation",
+    "sources.Citation",
     "cities.City",
     "cities.Organisation",
     "benchmarks.Factor",
