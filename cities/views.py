@@ -1,7 +1,7 @@
 from itertools import groupby
 
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.export import export_response
 from portal.http import get_or_404
@@ -26,7 +26,7 @@ def _name_filter(request):
     return clean_param(request.GET.get("name", ""))
 
 
-@require_GET
+@require_safe
 def city_list(request):
     name = _name_filter(request)
     cities = City.objects.for_list().named(name).order_by("country__name", "name")
@@ -38,7 +38,7 @@ def city_list(request):
     )
 
 
-@require_GET
+@require_safe
 def city_detail(request, slug):
     city = get_or_404(City.objects.for_detail(), "city", slug=slug)
     context = {
@@ -54,7 +54,7 @@ def city_detail(request, slug):
     return render(request, "cities/city_detail.html", context)
 
 
-@require_GET
+@require_safe
 def organisation_list(request):
     name = _name_filter(request)
     kind = _kind_filter(request)
@@ -68,7 +68,7 @@ def organisation_list(request):
     return render(request, "cities/organisation_list.html", context)
 
 
-@require_GET
+@require_safe
 def organisation_detail(request, slug):
     organisation = get_or_404(Organisation.objects.for_detail(), "organisation", slug=slug)
     context = {
@@ -83,18 +83,18 @@ def organisation_detail(request, slug):
     return render(request, "cities/organisation_detail.html", context)
 
 
-@require_GET
+@require_safe
 def network_list(request):
     return render(request, "cities/network_list.html", {"networks": Network.objects.for_list()})
 
 
-@require_GET
+@require_safe
 def network_detail(request, slug):
     network = get_or_404(Network.objects.for_detail(), "network", slug=slug)
     return render(request, "cities/network_detail.html", {"network": network})
 
 
-@require_GET
+@require_safe
 def city_export(request):
     name = _name_filter(request)
     return export_response(
@@ -106,7 +106,7 @@ def city_export(request):
     )
 
 
-@require_GET
+@require_safe
 def organisation_export(request):
     name = _name_filter(request)
     kind = _kind_filter(request)
@@ -119,7 +119,7 @@ def organisation_export(request):
     )
 
 
-@require_GET
+@require_safe
 def contact_export(request):
     """Public contacts only, whoever asks: the rest are for curators, in the admin."""
     contacts = Contact.objects.public().for_export()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -85,22 +85,27 @@ def wants_json(request):
 
 
 def export_response(request, *, queryset, columns, name, filters=None, row_count=None):
-    """Stream `queryset` as `name-YYYY-MM-DD.csv` (or .json with ?format=json)."""
+    """Stream `queryset` as `name-YYYY-MM-DD.csv` (or .json with ?format=json).
+
+    HEAD gets the same headers, the row count included, without the rows: a client can
+    check what an export holds (`curl -I`) without the database building it.
+    """
     if row_count is None:
         row_count = queryset.count() if hasattr(queryset, "count") else len(queryset)
-    rows = _rows(queryset, columns, request)
     today = timezone.localdate().isoformat()
     if wants_json(request):
-        response = StreamingHttpResponse(
-            _json_stream(rows), content_type="application/json; charset=utf-8"
-        )
-        filename = f"{name}-{today}.json"
+        content_type, filename = "application/json; charset=utf-8", f"{name}-{today}.json"
     else:
+        content_type, filename = "text/csv; charset=utf-8", f"{name}-{today}.csv"
+    if request.method == "HEAD":
+        response = HttpResponse(content_type=content_type)
+    elif wants_json(request):
+        rows = _rows(queryset, columns, request)
+        response = StreamingHttpResponse(_json_stream(rows), content_type=content_type)
+    else:
+        rows = _rows(queryset, columns, request)
         bom = request.GET.get("bom") == "1"
-        response = StreamingHttpResponse(
-            _csv_stream(rows, columns, bom), content_type="text/csv; charset=utf-8"
-        )
-        filename = f"{name}-{today}.csv"
+        response = StreamingHttpResponse(_csv_stream(rows, columns, bom), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Row-Count"] = str(row_count)
     response["X-Filters"] = urlencode(filters or {}, doseq=True)

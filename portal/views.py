@@ -2,13 +2,13 @@ from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cities.models import City, Organisation
 from practices.models import Practice, Theme
 
 
-@require_GET
+@require_safe
 def home(request):
     themes = Theme.objects.with_practice_counts()
     context = {
@@ -21,7 +21,7 @@ def home(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """200 only when the database answers: what a load balancer or uptime check needs."""
     try:

@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from portal.export import export_response
 from portal.http import get_or_404
@@ -14,7 +14,7 @@ from .models import Practice, Theme
 PAGE_SIZE = 20
 
 
-@require_GET
+@require_safe
 def practice_list(request):
     browse = Browse(request.GET, request.user)
     paginator = Paginator(browse.results().for_list(), PAGE_SIZE)
@@ -38,7 +38,7 @@ def practice_list(request):
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def practice_export(request):
     """Exactly the browser's results for the same parameters, in the same order."""
     browse = Browse(request.GET, request.user)
@@ -51,7 +51,7 @@ def practice_export(request):
     )
 
 
-@require_GET
+@require_safe
 def practice_detail(request, slug):
     practice = get_or_404(
         Practice.objects.visible_to(request.user).for_detail(), "practice", slug=slug
@@ -62,13 +62,13 @@ def practice_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def source_detail(request, key):
     document = get_or_404(SourceDocument.objects.all(), "source document", key=key)
     return render(request, "practices/source_detail.html", {"document": document})
 
 
-@require_GET
+@require_safe
 def theme_list(request):
     return render(
         request, "practices/theme_list.html", {"themes": Theme.objects.with_practice_counts()}

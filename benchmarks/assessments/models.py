@@ -101,6 +101,14 @@ class Assessment(models.Model):
     def get_absolute_url(self):
         return reverse("benchmarks:assessment", args=[self.pk])
 
+    @property
+    def author_label(self):
+        """Who recorded it, as the public may read it: a name the user gave, never the
+        account name; "" when no author is recorded (synthetic, or the account is gone)."""
+        if self.author is None:
+            return ""
+        return self.author.get_full_name() or f"an editor of {self.city.name}"
+
 
 class FactorRating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")

@@ -6,7 +6,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cities.models import City
 from portal.export import Column, export_response
@@ -64,7 +64,7 @@ def _render_form(request, form, benchmark, city, assessment=None, status=200):
     return render(request, "benchmarks/assessment_form.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assessment_create(request, city_slug, benchmark_slug):
     city = City.objects.filter(slug=city_slug).select_related("country").first()
     benchmark = Benchmark.objects.filter(slug=benchmark_slug).first()
@@ -82,7 +82,7 @@ def assessment_create(request, city_slug, benchmark_slug):
     return _render_form(request, form, benchmark, city, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def assessment_edit(request, pk):
     assessment = (
         Assessment.objects.filter(pk=pk)
@@ -104,7 +104,7 @@ def assessment_edit(request, pk):
     )
 
 
-@require_GET
+@require_safe
 def assessment_detail(request, pk):
     assessment = (
         Assessment.objects.filter(pk=pk)
@@ -132,7 +132,7 @@ def _compared(request, slug):
     return benchmark, factors, rows, unknown
 
 
-@require_GET
+@require_safe
 def compare(request, slug):
     benchmark, factors, rows, unknown = _compared(request, slug)
     assessed_cities = (
@@ -149,7 +149,7 @@ def compare(request, slug):
     return render(request, "benchmarks/compare.html", context)
 
 
-@require_GET
+@require_safe
 def compare_export(request, slug):
     """The comparison matrix as CSV or JSON, through the same export code as every list."""
     benchmark, factors, rows, _unknown = _compared(request, slug)
