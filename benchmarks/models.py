@@ -13,7 +13,8 @@ from .assessments import models as assessment_models  # noqa: F401
 
 class BenchmarkQuerySet(models.QuerySet):
     def for_list(self):
-        return self.annotate(factor_count=Count("factors"))
+        # An aggregate query drops Meta.ordering: the benchmarks' order, named again.
+        return self.annotate(factor_count=Count("factors")).order_by("order", "title", "pk")
 
     def for_detail(self):
         """The benchmark page: factors, their questions and published illustrations."""
@@ -46,7 +47,7 @@ class Benchmark(models.Model):
     objects = BenchmarkQuerySet.as_manager()
 
     class Meta:
-        ordering = ["order", "title"]
+        ordering = ["order", "title", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="benchmark_slug_unique"),
             models.UniqueConstraint(fields=["code"], name="benchmark_code_unique"),
@@ -75,7 +76,7 @@ class Factor(models.Model):
     citations = GenericRelation("sources.Citation")
 
     class Meta:
-        ordering = ["benchmark__order", "order", "code"]
+        ordering = ["benchmark__order", "order", "code", "pk"]
         constraints = [models.UniqueConstraint(fields=["code"], name="factor_code_unique")]
 
     def __str__(self):
@@ -94,7 +95,7 @@ class GuidedQuestion(models.Model):
     text = models.TextField()
 
     class Meta:
-        ordering = ["factor", "order"]
+        ordering = ["factor", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["factor", "order"], name="guided_question_order_unique")
         ]
@@ -115,7 +116,7 @@ class ContextualFactor(models.Model):
     citations = GenericRelation("sources.Citation")
 
     class Meta:
-        ordering = ["order", "title"]
+        ordering = ["order", "title", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="contextual_factor_slug_unique")
         ]
@@ -142,7 +143,7 @@ class Illustration(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["factor__code", "practice__title"]
+        ordering = ["factor__code", "practice__sort_title", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["practice", "factor"], name="illustration_unique")
         ]

@@ -22,7 +22,7 @@ class Country(models.Model):
     name = models.CharField(max_length=100)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "code"]
         verbose_name_plural = "countries"
         constraints = [
             models.CheckConstraint(
@@ -92,7 +92,7 @@ class City(models.Model):
     objects = CityQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         verbose_name_plural = "cities"
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="city_slug_unique"),
@@ -120,13 +120,20 @@ class City(models.Model):
 class OrganisationQuerySet(models.QuerySet):
     def for_list(self):
         """The /organisations/ page: place names and published practice counts, one query."""
-        return self.select_related("city__country", "country").annotate(
-            led_count=Count(
-                "led_practices", filter=Q(led_practices__is_published=True), distinct=True
-            ),
-            partner_count=Count(
-                "partner_practices", filter=Q(partner_practices__is_published=True), distinct=True
-            ),
+        return (
+            self.select_related("city__country", "country")
+            .annotate(
+                led_count=Count(
+                    "led_practices", filter=Q(led_practices__is_published=True), distinct=True
+                ),
+                partner_count=Count(
+                    "partner_practices",
+                    filter=Q(partner_practices__is_published=True),
+                    distinct=True,
+                ),
+                # A GROUP BY query drops Meta.ordering: the page and its CSV both sort here.
+            )
+            .order_by("name", "pk")
         )
 
     def matching(self, name="", kind=""):
@@ -177,7 +184,7 @@ class Organisation(models.Model):
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="organisation_slug_unique"),
         ]
@@ -198,7 +205,8 @@ class Organisation(models.Model):
 
 class NetworkQuerySet(models.QuerySet):
     def for_list(self):
-        return self.annotate(member_count=Count("memberships"))
+        # Meta.ordering does not apply to an aggregate; name it again, with its tie-breaker.
+        return self.annotate(member_count=Count("memberships")).order_by("name", "pk")
 
     def for_detail(self):
         members = Membership.objects.select_related(
@@ -219,7 +227,7 @@ class Network(models.Model):
     objects = NetworkQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="network_slug_unique"),
         ]
@@ -247,7 +255,7 @@ class Membership(models.Model):
     citations = GenericRelation("sources.Citation")
 
     class Meta:
-        ordering = ["network__name", "city__name", "organisation__name"]
+        ordering = ["network__name", "city__name", "organisation__name", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -319,7 +327,7 @@ class Contact(models.Model):
     objects = ContactQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["key"], name="contact_key_unique"),
             models.CheckConstraint(

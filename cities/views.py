@@ -29,7 +29,7 @@ def _name_filter(request):
 @require_safe
 def city_list(request):
     name = _name_filter(request)
-    cities = City.objects.for_list().named(name).order_by("country__name", "name")
+    cities = City.objects.for_list().named(name).order_by("country__name", "name", "pk")
     groups = [(country, list(rows)) for country, rows in groupby(cities, key=lambda c: c.country)]
     return render(
         request,

@@ -28,6 +28,13 @@ def fold(text):
     return " ".join(words(text))
 
 
+def sort_key(text, max_length=300):
+    """What a title sorts by: folded words only, so that quotes, leading punctuation,
+    case and accents do not move it ("'Brivpratigie.lv'" sorts as "brivpratigie lv"),
+    and the same bytes on every database."""
+    return fold(text)[:max_length]
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

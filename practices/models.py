@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from cities.models import City, Contact, Organisation
+from portal.text import sort_key
 from sources.models import Citation
 
 from .search import apply_search
@@ -25,7 +26,7 @@ class VocabularyQuerySet(models.QuerySet):
         """Each value with its number of published practices, in one aggregate query."""
         return self.annotate(
             practice_count=Count("practices", filter=Q(practices__is_published=True))
-        )
+        ).order_by("name", "pk")  # an aggregate query drops Meta.ordering
 
 
 class Vocabulary(models.Model):
@@ -39,7 +40,7 @@ class Vocabulary(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["name"]
+        ordering = ["name", "pk"]
 
     def __str__(self):
         return self.name
@@ -96,12 +97,12 @@ class PracticeQuerySet(models.QuerySet):
     def sorted_by(self, key):
         """The browser's orders; `pk` last so that every order is total and stable."""
         if key == "relevance" and "rank" in self.query.annotations:
-            return self.order_by(F("rank").desc(), "title", "pk")
+            return self.order_by(F("rank").desc(), "sort_title", "pk")
         if key == "newest":
-            return self.order_by(F("start_year").desc(nulls_last=True), "title", "pk")
+            return self.order_by(F("start_year").desc(nulls_last=True), "sort_title", "pk")
         if key == "city":
-            return self.order_by(F("city__name").asc(nulls_last=True), "title", "pk")
-        return self.order_by("title", "pk")
+            return self.order_by(F("city__name").asc(nulls_last=True), "sort_title", "pk")
+        return self.order_by("sort_title", "pk")
 
     def for_list(self):
         """The browser's result list: one query for rows, one for their themes."""
@@ -123,7 +124,7 @@ class PracticeQuerySet(models.QuerySet):
                 shared=shared,
                 same_country=Case(When(city__country=country, then=1), default=0),
             )
-            .order_by("-same_country", "-shared", "title")
+            .order_by("-same_country", "-shared", "sort_title", "pk")
             .for_list()[:limit]
         )
 
@@ -168,6 +169,9 @@ class Practice(models.Model):
     Status = Status
 
     title = models.CharField(max_length=300)
+    # What titles sort by (portal.text.sort_key), kept by save(): ignores quotes, leading
+    # punctuation, case and accents, and sorts alike on SQLite and PostgreSQL.
+    sort_title = models.CharField(max_length=300, editable=False, default="")
     slug = models.SlugField(max_length=150)
     city = models.ForeignKey(
         City, on_delete=models.PROTECT, null=True, blank=True, related_name="practices"
@@ -215,7 +219,7 @@ class Practice(models.Model):
     objects = PracticeQuerySet.as_manager()
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["sort_title", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="practice_slug_unique"),
             models.CheckConstraint(
@@ -232,7 +236,7 @@ class Practice(models.Model):
         ]
         indexes = [
             # Every public list starts with published() and sorts by title or start year.
-            models.Index(fields=["is_published", "title"], name="practice_published_title_idx"),
+            models.Index(fields=["is_published", "sort_title"], name="practice_published_sort_idx"),
             models.Index(fields=["is_published", "start_year"], name="practice_published_year_idx"),
             # The status facet.
             models.Index(fields=["status"], name="practice_status_idx"),
@@ -242,6 +246,13 @@ class Practice(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.sort_title = sort_key(self.title)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_title"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("practices:detail", args=[self.slug])

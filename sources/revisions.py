@@ -118,7 +118,10 @@ def _changed_fields(obj, version):
 
 
 def _bookkeeping(field_obj):
-    return getattr(field_obj, "auto_now", False) or getattr(field_obj, "auto_now_add", False)
+    """Timestamps and keys the model derives (a sort key): they follow what a reader
+    sees change, and would only repeat it."""
+    auto = getattr(field_obj, "auto_now", False) or getattr(field_obj, "auto_now_add", False)
+    return auto or not field_obj.editable
 
 
 def revert_plan(version):

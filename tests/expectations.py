@@ -6,8 +6,10 @@ the rules the README states (values within a facet OR, facets AND, every search 
 begins a word of the practice's text, accents folded). Nothing here calls
 PracticeFilter, Browse or the search backend, so a bug there cannot hide in both sides.
 
-Orders compare titles and city names by the database's own collation (read with one
-ORDER BY each), so the expectations hold on any PostgreSQL locale as well as SQLite.
+Titles order by their folded words (the README's rule: quotes, punctuation, case and
+accents do not count), worked out here from the titles themselves. City names order by
+the database's own collation (read with one ORDER BY), so the expectations hold on any
+PostgreSQL locale as well as SQLite.
 """
 
 from collections import defaultdict
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from cities.models import City
-from portal.text import words
+from portal.text import fold, words
 from practices.models import Practice
 
 
@@ -47,7 +49,7 @@ def published_rows():
         "practice_id", "theme__slug"
     ):
         themes[practice_id].add(slug)
-    titles = _ranks(Practice.objects.order_by("title").values_list("title", flat=True))
+    titles = _ranks(sorted(fold(t) for t in Practice.objects.values_list("title", flat=True)))
     cities = _ranks(City.objects.order_by("name").values_list("name", flat=True))
     fields = ["pk", "slug", "title", "status", "start_year", "search_document"]
     return [
@@ -59,7 +61,7 @@ def published_rows():
             status=p["status"],
             start_year=p["start_year"],
             text_words=tuple(words(p["search_document"])),
-            title_rank=titles[p["title"]],
+            title_rank=titles[fold(p["title"])],
             city_rank=cities.get(p["city__name"]),
         )
         for p in Practice.objects.filter(is_published=True).values(

@@ -39,7 +39,7 @@ class CityEditor(models.Model):
     city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="editors")
 
     class Meta:
-        ordering = ["city__name", "user__username"]
+        ordering = ["city__name", "user__username", "pk"]
         constraints = [models.UniqueConstraint(fields=["user", "city"], name="city_editor_unique")]
 
     def __str__(self):
@@ -122,7 +122,7 @@ class FactorRating(models.Model):
     )
 
     class Meta:
-        ordering = ["factor__order", "factor__code"]
+        ordering = ["factor__order", "factor__code", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "factor"], name="factor_rating_unique"),
             models.CheckConstraint(
@@ -154,7 +154,7 @@ class QuestionAnswer(models.Model):
     answer = models.TextField(blank=True, help_text="Empty means the question was skipped.")
 
     class Meta:
-        ordering = ["question__factor__order", "question__order"]
+        ordering = ["question__factor__order", "question__order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "question"], name="answer_unique")
         ]
@@ -182,7 +182,7 @@ class ContextNote(models.Model):
     note = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["contextual_factor__order"]
+        ordering = ["contextual_factor__order", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "contextual_factor"], name="context_note_unique"

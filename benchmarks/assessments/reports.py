@@ -62,7 +62,7 @@ def suggestions_for(city, factor, limit=SUGGESTIONS_PER_GAP):
             similar_size=Case(similar, default=Value(0), output_field=IntegerField()),
             shared_themes=Count("themes", filter=Q(themes__in=own_themes), distinct=True),
         )
-        .order_by("-same_country", "-similar_size", "-shared_themes", "title")
+        .order_by("-same_country", "-similar_size", "-shared_themes", "sort_title", "pk")
         .select_related("city__country")[:limit]
     )
 

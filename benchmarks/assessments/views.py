@@ -39,7 +39,7 @@ def _form(request, benchmark, city, instance=None):
         city=city,
         factors=list(factors),
         contextual_factors=list(ContextualFactor.objects.all()),
-        practices=list(Practice.objects.filter(city=city).order_by("title")),
+        practices=list(Practice.objects.filter(city=city).order_by("sort_title", "pk")),
         instance=instance,
     )
 
@@ -136,7 +136,7 @@ def _compared(request, slug):
 def compare(request, slug):
     benchmark, factors, rows, unknown = _compared(request, slug)
     assessed_cities = (
-        City.objects.filter(assessments__benchmark=benchmark).distinct().order_by("name")
+        City.objects.filter(assessments__benchmark=benchmark).distinct().order_by("name", "pk")
     )
     context = {
         "benchmark": benchmark,

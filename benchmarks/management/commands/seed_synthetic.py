@@ -19,6 +19,7 @@ from taggit.models import Tag, TaggedItem
 from benchmarks.assessments.models import Assessment, FactorRating, Rating
 from benchmarks.models import Benchmark, Factor, Illustration
 from cities.models import City, Country, Organisation
+from portal.text import sort_key
 from practices.models import (
     FundingSource,
     Practice,
@@ -244,6 +245,8 @@ class Command(BaseCommand):
         }
         if practice.lead_organisation in chosen["partners"]:
             chosen["partners"].remove(practice.lead_organisation)
+        # bulk_create skips save(), which keeps the sort key: set it as save() would.
+        practice.sort_title = sort_key(practice.title)
         practice.search_document = search_document_for(
             practice, themes=chosen["themes"], tags=chosen["tags"], partners=chosen["partners"]
         )
