@@ -44,7 +44,8 @@ def csv_cell(value):
     if value is None:
         return ""
     if isinstance(value, list | tuple):
-        value = "; ".join(str(v) for v in value if v not in (None, ""))
+        # Empty items stay, so that parallel columns (contacts' names, roles) line up.
+        value = "; ".join("" if v is None else str(v) for v in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return neutralise(value)

@@ -42,6 +42,21 @@ PRACTICE_COLUMNS = [
         lambda o, r: [i.factor.code for i in o.illustration_list],
         "Codes of the VALUES factors it illustrates",
     ),
+    Column(
+        "contact_names",
+        lambda o, r: [c.name for c in o.public_contact_list],
+        "Public contacts (private ones never)",
+    ),
+    Column(
+        "contact_roles",
+        lambda o, r: [c.role for c in o.public_contact_list],
+        "Their roles, in the same order (empty where none)",
+    ),
+    Column(
+        "contact_emails",
+        lambda o, r: [c.email for c in o.public_contact_list],
+        "Their e-mail addresses, in the same order",
+    ),
     Column("start_year", lambda o, r: o.start_year, "Year it started (number)"),
     Column("end_year", lambda o, r: o.end_year, "Year it ended (number)"),
     Column("status", lambda o, r: o.status, "ongoing, ended, planned or unknown"),

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from taggit.models import Tag, TaggedItem
 
 from cities.models import City, Country, Membership, Network, Organisation
@@ -114,6 +114,22 @@ def _organisation(qs, values):
     )
 
 
+CONTACT_CHOICES = (("yes", "Has a public contact"), ("no", "No public contact"))
+
+
+def _has_public_contact():
+    links = Practice.contacts.through.objects.filter(
+        practice_id=OuterRef("pk"), contact__is_public=True
+    )
+    return Exists(links)
+
+
+def _contact(qs, values):
+    if set(values) >= {"yes", "no"}:
+        return qs
+    return qs.filter(_has_public_contact() if "yes" in values else ~_has_public_contact())
+
+
 # ----- counts ---------------------------------------------------------------------
 
 
@@ -139,6 +155,19 @@ def link_rows(model, practice_column, value, label, extra=dict):
 def _m2m_rows(field, target):
     through = Practice._meta.get_field(field).remote_field.through
     return link_rows(through, "practice_id", f"{target}__slug", f"{target}__name")
+
+
+def _contact_counts(ids):
+    """Practices with and without a public contact: one GROUP BY over an EXISTS."""
+    rows = (
+        Practice.objects.filter(pk__in=ids)
+        .annotate(has=_has_public_contact())
+        .values_list("has")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    labels = dict(CONTACT_CHOICES)
+    return [("yes" if has else "no", labels["yes" if has else "no"], n) for has, n in rows]
 
 
 def _relabel(count, labels):
@@ -291,6 +320,14 @@ for _facet in (
         labels=_choice_labels(Status.choices),
         count=_relabel(_rows("status", "status"), Status.choices),
         order=100,
+    ),
+    Facet(
+        "contact",
+        "Public contact",
+        apply=_contact,
+        labels=_choice_labels(CONTACT_CHOICES),
+        count=_contact_counts,
+        order=105,
     ),
     Facet(
         "source",

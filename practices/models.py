@@ -153,6 +153,11 @@ class PracticeQuerySet(models.QuerySet):
             models.Prefetch("tags", to_attr="tag_list"),
             models.Prefetch("partners", to_attr="partner_list"),
             models.Prefetch(
+                "contacts",
+                queryset=Contact.objects.public().order_by("name", "pk"),
+                to_attr="public_contact_list",
+            ),
+            models.Prefetch(
                 "citations",
                 queryset=Citation.objects.select_related("document"),
                 to_attr="citation_list",
