@@ -222,6 +222,17 @@ class Network(models.Model):
     slug = models.SlugField(max_length=120)
     description = models.TextField(blank=True)
     website = models.URLField(blank=True, max_length=500)
+    # What the sources say of the network's size, so that a member list the sources only
+    # partly give says so ("1 of 42 signatories named in the sources").
+    stated_total = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The number of members a source states, if any."
+    )
+    total_qualifier = models.CharField(
+        max_length=20, blank=True, help_text='As printed before the number: "more than", "over".'
+    )
+    member_noun = models.CharField(
+        max_length=40, default="members", help_text='What members are called: "signatories".'
+    )
     citations = GenericRelation("sources.Citation")
 
     objects = NetworkQuerySet.as_manager()
@@ -240,6 +251,18 @@ class Network(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def coverage_text(self):
+        """How many of its members the sources name, against the total they state. Reads
+        for_list()'s member_count, or for_detail()'s prefetched memberships: no query."""
+        named = getattr(self, "member_count", None)
+        if named is None:
+            named = len(self.memberships.all())
+        if self.stated_total is None:
+            return f"{named} {self.member_noun} named in the sources; they state no total"
+        total = f"{self.total_qualifier} {self.stated_total}".strip()
+        return f"{named} of {total} {self.member_noun} named in the sources"
 
 
 class Membership(models.Model):
