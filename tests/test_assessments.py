@@ -291,3 +291,13 @@ def test_query_counts_are_bounded(client, superuser, django_assert_max_num_queri
 
 def test_an_assessment_requires_a_benchmark_with_factors():
     assert Benchmark.objects.get(slug="values-theme-b").factors.count() == 0
+
+
+def test_the_comparison_without_assessments_explains_and_leads_to_the_factors(client):
+    benchmark = Benchmark.objects.get(slug=THEME_A)
+    page = client.get(reverse("benchmarks:compare", args=[THEME_A]))
+    text = page.content.decode()
+    assert "No city has assessed itself against this benchmark yet" in text
+    assert 'type="submit">Compare' not in text
+    for factor in benchmark.factors.all():
+        assert factor.get_absolute_url() in text
