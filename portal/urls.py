@@ -1,9 +1,14 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
+from django.views.generic import RedirectView
 
 from practices import views as practice_views
 
 from . import views
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = "City Practice Portal: curation"
 admin.site.site_title = "City Practice Portal admin"
@@ -11,6 +16,10 @@ admin.site.site_title = "City Practice Portal admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Browsers ask for /favicon.ico whatever the page links; the icon is an SVG.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("practices/", include("practices.urls")),

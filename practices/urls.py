@@ -7,6 +7,7 @@ app_name = "practices"
 urlpatterns = [
     path("", views.practice_list, name="list"),
     path("export.csv", views.practice_export, name="export"),
+    path("sources/", views.source_list, name="sources"),
     path("sources/<slug:key>/", views.source_detail, name="source"),
     path("<slug:slug>/", views.practice_detail, name="detail"),
 ]

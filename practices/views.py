@@ -30,12 +30,20 @@ def practice_list(request):
         "chips": browse.chips(),
         "without_last": browse.without_last_filter(),
         "sorts": SORTS,
+        "theme": _single_theme(browse),
     }
     # One partial serves the full page and the in-place reload done by browser.js.
     template = (
         "practices/_browser.html" if request.GET.get("partial") else "practices/practice_list.html"
     )
     return render(request, template, context)
+
+
+def _single_theme(browse):
+    """The theme the list is filtered to, if just one: the page is then that theme's page
+    and describes itself with it (link previews, search results)."""
+    themes = browse.filterset.selected("theme")
+    return Theme.objects.filter(slug=themes[0]).first() if len(themes) == 1 else None
 
 
 @require_safe
@@ -60,6 +68,12 @@ def practice_detail(request, slug):
     return render(
         request, "practices/practice_detail.html", {"practice": practice, "related": related}
     )
+
+
+@require_safe
+def source_list(request):
+    documents = SourceDocument.objects.all()
+    return render(request, "practices/source_list.html", {"documents": documents})
 
 
 @require_safe

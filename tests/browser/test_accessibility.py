@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from cities.models import City, Organisation
+from cities.models import City, Network, Organisation
 from practices.models import Practice
 
 axe = Axe()
@@ -29,6 +29,10 @@ def violations(page):
         lambda: "/themes/",
         lambda: "/benchmarks/values-theme-a/",
         lambda: "/benchmarks/",
+        lambda: "/networks/",
+        lambda: Network.objects.get(slug="integrating-cities-charter").get_absolute_url(),
+        lambda: "/practices/sources/",
+        lambda: "/benchmarks/values-theme-a/compare/",
     ],
     ids=[
         "home",
@@ -41,6 +45,10 @@ def violations(page):
         "themes",
         "benchmark",
         "benchmarks",
+        "networks",
+        "network",
+        "sources",
+        "compare-empty",
     ],
 )
 def test_pages_have_no_accessibility_violations(page, site, path):
