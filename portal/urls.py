@@ -1,9 +1,7 @@
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.templatetags.static import static
 from django.urls import include, path
 from django.views.decorators.http import require_safe
-from django.views.generic import RedirectView
 
 from practices import views as practice_views
 
@@ -18,8 +16,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    # Browsers ask for /favicon.ico whatever the page links; the icon is an SVG.
-    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("practices/", include("practices.urls")),
