@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.db import connections
+from pytest_django.plugin import blocking_manager_key
 
 from tests import snapshot
 
@@ -53,6 +55,34 @@ def knowledge_base(transactional_db, knowledge_base_copy):
     ~0.4 s on PostgreSQL instead of ~7 s and ~14 s. tests/test_snapshot.py checks it.
     """
     snapshot.restore(knowledge_base_copy)
+
+
+def _flushes(item):
+    """Whether the test's database is flushed when it ends (live_server, transactional)."""
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        "transactional_db" in names
+        or "live_server" in names
+        or (marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a test that flushed the database, put the knowledge base back at once.
+
+    pytest may run such tests before others (it groups tests by parametrised fixtures,
+    such as the browser), and a test that follows must find the knowledge base loaded.
+    """
+    yield
+    # The last test's teardown also dropped the test database: nothing left to restore.
+    if nextitem is not None and _flushes(item) and LOADED in item.config.stash:
+        with item.config.stash[blocking_manager_key].unblock():
+            snapshot.restore(item.config.stash[LOADED])
+            # Opened outside any test: closed here, or PostgreSQL cannot drop the test
+            # database at the end ("being accessed by other users").
+            connections.close_all()
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ drop rows as the flush deletes them and index them again as they are inserted he
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connections, transaction
@@ -84,3 +85,7 @@ def restore(tables, using="default"):
             models = [m for m in every_model if m._meta.db_table in names]
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
+    # The flush's post_migrate cached content types under ids the restore just replaced:
+    # forget them, and read the restored ones in one query rather than one a model later.
+    ContentType.objects.clear_cache()
+    ContentType.objects.get_for_models(*apps.get_models())
