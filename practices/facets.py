@@ -36,7 +36,8 @@ class Facet:
     label: str
     # (queryset, [known values]) -> queryset narrowed to practices with any of them.
     apply: Callable
-    # [values] -> {value: label} for the values that name something real.
+    # ([values], practices the visitor may see) -> {value: label} for the values that
+    # name something real and visible to them.
     labels: Callable
     # (ids: a list or a subquery of practice ids) -> [(value, label, count)]; None for a
     # filter the page offers as a link but does not count (the source document).
@@ -49,7 +50,9 @@ class Facet:
 
 
 def model_labels(model, key="slug", field="name", fmt=None):
-    def labels(values):
+    """Labels of values that are public records in their own right (a city, a theme)."""
+
+    def labels(values, practices=None):
         rows = model._default_manager.filter(**{f"{key}__in": values}).values_list(key, field)
         return {k: fmt(k, v) if fmt else v for k, v in rows}
 
@@ -57,7 +60,7 @@ def model_labels(model, key="slug", field="name", fmt=None):
 
 
 def _choice_labels(choices):
-    def labels(values):
+    def labels(values, practices=None):
         names = dict(choices)
         return {v: str(names[v]) for v in values if v in names}
 
@@ -92,6 +95,16 @@ def _through(field, target):
 
 def _practice_type():
     return {"content_type": ContentType.objects.get_for_model(Practice)}
+
+
+def _tag_labels(values, practices):
+    """A tag exists only through the practices that carry it: one carried by drafts
+    alone is unknown to a visitor who may not see drafts (its name would leak)."""
+    links = TaggedItem.objects.filter(
+        object_id__in=practices.values("pk"), **_practice_type()
+    ).values("tag_id")
+    rows = Tag.objects.filter(slug__in=values, pk__in=links).values_list("slug", "name")
+    return dict(rows)
 
 
 def _tag(qs, values):
@@ -309,7 +322,7 @@ for _facet in (
         "tag",
         "Tag",
         apply=_tag,
-        labels=model_labels(Tag),
+        labels=_tag_labels,
         count=link_rows(TaggedItem, "object_id", "tag__slug", "tag__name", _practice_type),
         order=90,
     ),

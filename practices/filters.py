@@ -106,7 +106,7 @@ class BasePracticeFilter(django_filters.FilterSet):
         found = {}
         for name, values in self.form.cleaned_data.items():
             if isinstance(self.filters[name], FacetFilter) and values:
-                found[name] = self.filters[name].facet.labels(values)
+                found[name] = self.filters[name].facet.labels(values, self.queryset)
         return found
 
     def selected(self, name):

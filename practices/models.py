@@ -2,6 +2,7 @@ import reversion
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
 from django.db import models
 from django.db.models import Case, Count, F, Q, When
 from django.urls import reverse
@@ -71,6 +72,36 @@ class FundingSource(Vocabulary):
 
     def get_absolute_url(self):
         return browser_url(funding=self.slug)
+
+
+_url = URLValidator(schemes=["http", "https"])
+_email = EmailValidator()
+
+
+def _lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def is_safe_link(link):
+    """An http(s) URL or a mailto: address; nothing a browser would run."""
+    try:
+        if link.lower().startswith("mailto:"):
+            _email(link[len("mailto:") :])
+        else:
+            _url(link)
+    except ValidationError:
+        return False
+    return True
+
+
+def validate_links(text):
+    """The admin and the loader alike: every line an http(s) URL or a mailto: address."""
+    bad = [line for line in _lines(text) if not is_safe_link(line)]
+    if bad:
+        raise ValidationError(
+            f"Only http(s) and mailto links may be stored; not {bad[0][:80]!r}.",
+            code="unsafe_link",
+        )
 
 
 class Status(models.TextChoices):
@@ -199,7 +230,11 @@ class Practice(models.Model):
     start_year = models.PositiveSmallIntegerField(null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNKNOWN)
-    links = models.TextField(blank=True, help_text="One URL a line.")
+    links = models.TextField(
+        blank=True,
+        help_text="One URL a line: http(s) or mailto only.",
+        validators=[validate_links],
+    )
     contacts = models.ManyToManyField(Contact, blank=True, related_name="practices")
     themes = models.ManyToManyField("Theme", related_name="practices")
     target_groups = models.ManyToManyField("TargetGroup", blank=True, related_name="practices")
@@ -276,7 +311,9 @@ class Practice(models.Model):
 
     @property
     def link_list(self):
-        return [line.strip() for line in self.links.splitlines() if line.strip()]
+        """The links safe to render: http(s) and mailto only, whatever is stored (rows
+        written before the rule, or past the admin, never become a javascript: link)."""
+        return [line for line in _lines(self.links) if is_safe_link(line)]
 
     @property
     def period(self):

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 
+from practices.models import Practice
+
 
 class Rating(models.IntegerChoices):
     """The VALUES self-assessment scale. "Below established" (0 and 1) marks a gap."""
@@ -62,9 +64,12 @@ class AssessmentQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-date", "-pk")
 
-    def with_ratings(self):
+    def with_ratings(self, user=None):
+        """Ratings with their factor and the supporting practices `user` may see: a draft
+        practice linked to a rating stays off public pages (drafts are for curators)."""
+        practices = Prefetch("practices", queryset=Practice.objects.visible_to(user))
         ratings = FactorRating.objects.select_related("factor__benchmark").prefetch_related(
-            "practices"
+            practices
         )
         return self.select_related("city__country", "benchmark", "author").prefetch_related(
             Prefetch("ratings", queryset=ratings)

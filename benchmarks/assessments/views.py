@@ -39,7 +39,10 @@ def _form(request, benchmark, city, instance=None):
         city=city,
         factors=list(factors),
         contextual_factors=list(ContextualFactor.objects.all()),
-        practices=list(Practice.objects.filter(city=city).order_by("sort_title", "pk")),
+        # Only what the writer may see: a city editor is not a curator, so no drafts.
+        practices=list(
+            Practice.objects.visible_to(request.user).filter(city=city).order_by("sort_title", "pk")
+        ),
         instance=instance,
     )
 
@@ -108,7 +111,7 @@ def assessment_edit(request, pk):
 def assessment_detail(request, pk):
     assessment = (
         Assessment.objects.filter(pk=pk)
-        .with_ratings()
+        .with_ratings(request.user)
         .prefetch_related("answers__question", "context_notes__contextual_factor")
         .first()
     )
