@@ -1,6 +1,6 @@
 """The record kinds of the benchmarks app in the fixture files (fixtures/FORMAT.md)."""
 
-from sources.records import Kind
+from sources.records import Kind, check_text_list
 
 from .models import Benchmark, ContextualFactor, Factor, GuidedQuestion, Illustration
 
@@ -46,6 +46,7 @@ KINDS = (
         cited=True,
         defaults={"order": 0},
         relations=_factor_questions,
+        check=lambda record: check_text_list(record, "questions"),
         dump=lambda factor: {"questions": [q.text for q in factor.questions.all()]},
         preload_related=("questions",),
     ),
@@ -61,6 +62,7 @@ KINDS = (
         cited=True,
         defaults={"order": 0},
         values=_contextual_values,
+        check=lambda record: check_text_list(record, "examples"),
         dump=lambda factor: {"examples": factor.example_list},
     ),
     Kind(

@@ -4,7 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from taggit.models import Tag, TaggedItem
 
-from sources.records import Kind, check_boolean, check_url
+from sources.records import Kind, check_boolean, check_text_list, check_url
 
 from .models import FundingSource, Practice, TargetGroup, Theme
 from .search_documents import refresh_search_documents
@@ -23,11 +23,10 @@ def _vocabulary(name, model, order):
 
 
 def _check_practice(record):
-    links = record.data.get("links", [])
-    if not isinstance(links, list) or not all(isinstance(link, str) for link in links):
-        raise record.error("must be a list of URLs", "links")
-    for link in links:
+    check_text_list(record, "links")
+    for link in record.data.get("links", []):
         check_url(record, link, "links")
+    check_text_list(record, "tags", Tag._meta.get_field("name").max_length)
     check_boolean(record, "published")
 
 

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import EmailValidator, URLValidator
+from django.db.backends.base.operations import BaseDatabaseOperations
 
 _email = EmailValidator()
 _url = URLValidator()
@@ -119,6 +120,8 @@ def read_records(paths):
                 document = tomllib.load(fh)
         except tomllib.TOMLDecodeError as exc:
             raise FixtureError(path, f"not valid TOML: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise FixtureError(path, f"is not UTF-8 text (byte {exc.start})") from None
         except OSError as exc:
             raise FixtureError(path, f"cannot be read: {exc.strerror}") from None
         source = document.pop("source", None)
@@ -162,17 +165,51 @@ def check_fields(record):
 
 
 def _check_types(record):
+    """Types, lengths and ranges, checked here so that SQLite (which stores what it is
+    given) and PostgreSQL (which refuses) accept and refuse the same files."""
     spec, data = record.spec, record.data
     for name in spec.text:
-        if name in data and not isinstance(data[name], str):
-            raise record.error("must be text", name)
+        if name in data:
+            check_text(record, name, data[name], _max_length(spec.model, name))
     for name in spec.ints:
         if name in data and (not isinstance(data[name], int) or isinstance(data[name], bool)):
             raise record.error("must be a whole number", name)
+        if name in data:
+            low, high = _int_range(spec.model, name)
+            if not low <= data[name] <= high:
+                raise record.error(f"must be between {low} and {high}", name)
     for name in spec.m2m:
-        value = data.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise record.error("must be a list of keys", name)
+        check_text_list(record, name)
+
+
+def _max_length(model, name):
+    try:
+        return model._meta.get_field(name).max_length
+    except FieldDoesNotExist:
+        return None
+
+
+def _int_range(model, name):
+    # The standard SQL ranges (PostgreSQL's), whatever the database: SQLite has none.
+    kind = model._meta.get_field(name).get_internal_type()
+    return BaseDatabaseOperations.integer_field_ranges.get(kind, (-(2**63), 2**63 - 1))
+
+
+def check_text(record, name, value, max_length=None):
+    if not isinstance(value, str):
+        raise record.error("must be text", name)
+    if "\x00" in value:
+        raise record.error("contains a NUL character", name)
+    if max_length is not None and len(value) > max_length:
+        raise record.error(f"is {len(value)} characters long; at most {max_length}", name)
+
+
+def check_text_list(record, name, max_length=None):
+    value = record.data.get(name, [])
+    if not isinstance(value, list):
+        raise record.error("must be a list of text values", name)
+    for item in value:
+        check_text(record, name, item, max_length)
 
 
 def _check_addresses(record):
