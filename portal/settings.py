@@ -5,6 +5,7 @@ One module, read from the environment. Local development opts in with DJANGO_DEB
 the values production needs.
 """
 
+import datetime
 import os
 import tomllib
 from importlib import metadata
@@ -93,6 +94,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "reversion_compare",
+    "axes",
     "portal",
     "sources",
     "cities",
@@ -109,7 +111,52 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.permissions_policy",
+    # Last, as django-axes requires: it answers a locked-out sign-in itself.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# ----- Sign-in throttling (django-axes) ------------------------------------------------
+# Failures are counted per username and client address together, so that someone else's
+# wrong passwords from another address never lock a user out. The admin and
+# /accounts/login/ both authenticate through the axes backend.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind the TLS proxy the client's address is the proxy's X-Forwarded-For (its first
+# entry); without one, a forged header must not choose whose failures count.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+    else ["REMOTE_ADDR"]
+)
+
+# ----- Content-Security-Policy (django-csp) and Permissions-Policy -----------------------
+# Scripts only from the portal's own static files, never inline. Styles allow inline
+# attributes, which the admin's widgets set.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), browsing-topics=()"
+)
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

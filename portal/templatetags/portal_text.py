@@ -13,3 +13,9 @@ def paragraphs(text):
         return ""
     blocks = [" ".join(line.strip() for line in block.splitlines()) for block in text.split("\n\n")]
     return mark_safe("".join(f"<p>{escape(block)}</p>" for block in blocks if block.strip()))  # noqa: S308
+
+
+@register.filter
+def minutes(delta):
+    """A timedelta as whole minutes, for sentences: 15, not 0:15:00."""
+    return int(delta.total_seconds() // 60)
