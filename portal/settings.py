@@ -117,6 +117,20 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# ----- E-mail ------------------------------------------------------------------------
+# Only password resets send mail. Without DJANGO_EMAIL_HOST there is no way to send one,
+# so the reset pages say so instead of pretending a message went out.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+if EMAIL_HOST and "@" not in DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured(
+        "DJANGO_DEFAULT_FROM_EMAIL must be an e-mail address when DJANGO_EMAIL_HOST is set"
+    )
+
 # ----- Sign-in throttling (django-axes) ------------------------------------------------
 # Failures are counted per username and client address together, so that someone else's
 # wrong passwords from another address never lock a user out. The admin and
@@ -171,6 +185,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.context_processors.password_reset",
             ],
         },
     },

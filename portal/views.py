@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib.auth.views import PasswordResetView
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
@@ -52,6 +54,18 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+_password_reset = PasswordResetView.as_view()
+
+
+def password_reset(request, *args, **kwargs):
+    """Django's reset form, only when e-mail can be sent (settings.EMAIL_HOST); otherwise
+    a page that says so, rather than a "we sent you a link" nobody will receive."""
+    if settings.EMAIL_HOST:
+        return _password_reset(request, *args, **kwargs)
+    message = "No e-mail is sent from this portal: ask an administrator to reset your password."
+    return render(request, "404.html", {"message": message}, status=404)
 
 
 def not_found(request, exception=None):
