@@ -36,8 +36,20 @@ def test_public_pages_load_without_a_policy_violation(page, site):
         "/",
         "/practices/?theme=volunteering",
         practice.get_absolute_url(),
+        "/cities/",
         "/cities/vantaa/",
+        "/organisations/",
+        "/organisations/council-of-europe/",
+        "/networks/",
+        "/networks/integrating-cities-charter/",
+        "/themes/",
+        "/practices/sources/",
+        "/practices/sources/mechelen-2024/",
+        "/benchmarks/",
         "/benchmarks/values-theme-a/",
+        "/benchmarks/values-theme-a/compare/",
+        "/benchmarks/contextual-factors/",
+        "/accounts/login/",
     ]:
         response = page.goto(site + path)
         assert "script-src 'self'" in response.headers["content-security-policy"]
