@@ -312,7 +312,8 @@ class Loader:
         self.links.clear()
 
     def _known_citations(self):
-        sources = {record.source for record in [*self.records] if record.source}
+        # Mentions too: a file may only cite records defined elsewhere.
+        sources = {record.source for record in [*self.records, *self.mentions] if record.source}
         self.citations = set(
             Citation.objects.filter(document__key__in=sources).values_list(
                 "content_type_id", "object_id", "document_id", "section"
