@@ -306,3 +306,19 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_name(fixture_dir):
     (fixture_dir / "010_test.toml").write_bytes(GOOD.encode("utf-8") + b"\n# caf\xe9\n")
     with pytest.raises(FixtureError, match=r"010_test.toml: is not UTF-8 text"):
         load_knowledge_base(fixture_dir)
+
+
+def test_a_file_of_mentions_only_reloads_without_citing_twice(fixture_dir):
+    write(fixture_dir, GOOD)
+    write(
+        fixture_dir,
+        'source = "cfai-collection"\n\n[[mention]]\nkind = "city"\nslug = "test-harbour"\n'
+        'section = "Another section"\n',
+        name="011_mentions.toml",
+    )
+    load_knowledge_base(fixture_dir)
+    cited = Citation.objects.filter(section="Another section").count()
+    again = load_knowledge_base(fixture_dir)
+    assert cited == 1
+    assert Citation.objects.filter(section="Another section").count() == 1
+    assert (again.created, again.updated) == (0, 0)
