@@ -2,11 +2,11 @@
 
 Deliberately plain: every record is matched by its natural key (slug, code or key),
 created if missing, updated if the fixture changed it, and left alone if a curator has
-edited it in the admin since it was loaded (unless `overwrite=True`). Curator edits are
-read from the edit history: each record the loader writes gets a revision of its own
-whose comment is LOADER_COMMENT, so a newer revision with another comment or with a user
-is a curator's. A revision per record is also what keeps a revert in the admin to that
-record and what it owns (its citations, links, tags).
+edited it in the admin since it was loaded (unless `overwrite=True`); one the files list
+as `[[retired]]` is deleted (retire.py). Curator edits are read from the edit history:
+each record the loader writes gets a revision of its own whose comment is LOADER_COMMENT,
+so a newer revision with another comment or with a user is a curator's. A revision per
+record is also what keeps a revert in the admin to that record and what it owns.
 
 All files are read and checked before anything is written, then written in one
 transaction: a broken file loads nothing, and the error names the file, the record and
@@ -31,6 +31,7 @@ from reversion.revisions import _get_options
 
 from .models import Citation
 from .records import KINDS, FixtureError, check_fields, ordered_kinds, read_records
+from .retire import check_retired, retire
 
 LOADER_COMMENT = "Loaded from fixtures"
 _loading = contextvars.ContextVar("loading_knowledge_base", default=False)
@@ -47,12 +48,13 @@ class Report:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    retired: int = 0
     kept_curated: list = field(default_factory=list)
 
     def __str__(self):
         text = (
             f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{len(self.kept_curated)} kept as curators left them"
+            f"{self.retired} retired, {len(self.kept_curated)} kept as curators left them"
         )
         if self.kept_curated:
             text += " (" + ", ".join(self.kept_curated[:10])
@@ -82,7 +84,7 @@ class Loader:
     def check(self):
         if not self.paths:
             raise FixtureError("fixtures", "no *.toml files found")
-        records, mentions = read_records(self.paths)
+        records, mentions, retired = read_records(self.paths)
         self.defined = defaultdict(dict)
         for record in records:
             check_fields(record)
@@ -99,7 +101,8 @@ class Loader:
             self._check_references(record)
         for mention in mentions:
             self._check_mention(mention)
-        self.records, self.mentions = records, mentions
+        self.records, self.mentions, self.retired = records, mentions, retired
+        check_retired(self, retired)
 
     def _preload(self, spec):
         """The records of this kind the fixtures name that exist already, their M2M links
@@ -182,6 +185,7 @@ class Loader:
                     self._write_mention(mention)
                 self._insert_links()
                 self._save_revisions()
+                retire(self)
                 for spec in ordered_kinds():
                     if spec.after_load:
                         spec.after_load(self)
