@@ -22,14 +22,13 @@ from pathlib import Path
 
 import reversion
 from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from reversion.models import Version
 from reversion.revisions import _get_options
 
-from .models import Citation
+from .citations import Citations
 from .records import KINDS, FixtureError, check_fields, ordered_kinds, read_records
 from .retire import check_retired, retire
 
@@ -176,7 +175,7 @@ class Loader:
                 by_kind = defaultdict(list)
                 for record in self.records:
                     by_kind[record.kind].append(record)
-                self._known_citations()
+                self.citations = Citations(self)
                 for spec in ordered_kinds():
                     for record in by_kind[spec.name]:
                         self._write(record)
@@ -184,6 +183,7 @@ class Loader:
                 for mention in self.mentions:
                     self._write_mention(mention)
                 self._insert_links()
+                self._drop_stale_citations()
                 self._save_revisions()
                 retire(self)
                 for spec in ordered_kinds():
@@ -253,7 +253,8 @@ class Loader:
         if spec.relations:
             changed |= spec.relations(self, obj, record.data, created)
         if spec.cited:
-            changed |= self._cite(obj, record.source, record.data)
+            owner = (record.kind, record.key)
+            changed |= self.citations.cite(obj, record.source, record.data, owner)
         if changed:
             self.changed[record.kind][record.key] = obj
         if created:
@@ -315,39 +316,19 @@ class Loader:
             model.objects.bulk_create(rows, batch_size=500)
         self.links.clear()
 
-    def _known_citations(self):
-        sources = {record.source for record in [*self.records] if record.source}
-        self.citations = set(
-            Citation.objects.filter(document__key__in=sources).values_list(
-                "content_type_id", "object_id", "document_id", "section"
-            )
-        )
-
-    def _cite(self, obj, source, data):
-        document = self._lookup("source_document", source)
-        content_type = ContentType.objects.get_for_model(obj)
-        section = data.get("section", "").strip()
-        key = (content_type.pk, obj.pk, document.pk, section)
-        if key in self.citations:
-            return False
-        self.citations.add(key)
-        self.links[Citation].append(
-            Citation(
-                content_type=content_type,
-                object_id=obj.pk,
-                document=document,
-                section=section,
-                page=str(data.get("page", "") or ""),
-            )
-        )
-        return True
+    def _drop_stale_citations(self):
+        for kind, key, obj in self.citations.drop_stale():
+            if key not in self.changed[kind]:
+                self.report.unchanged -= 1
+                self.report.updated += 1
+            self.changed[kind][key] = obj
 
     def _write_mention(self, mention):
         kind, key = mention.data["kind"], mention.data["slug"]
         if (kind, key) in self.kept:
             return
         obj = self._lookup(kind, key)
-        if self._cite(obj, mention.source, mention.data):
+        if self.citations.cite(obj, mention.source, mention.data, (kind, key)):
             self.changed[kind][key] = obj
 
     def _save_revisions(self):
