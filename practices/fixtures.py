@@ -35,6 +35,7 @@ def _practice_values(data, values):
     values["links"] = "\n".join(data.get("links", []))
     values["is_published"] = data.get("published", True)
     values["status"] = data.get("status") or Practice.Status.UNKNOWN
+    values["kind"] = data.get("kind") or Practice.Kind.INITIATIVE
 
 
 def _tags(loader, names):
@@ -125,6 +126,7 @@ KINDS = (
             "funding",
             "transferability",
             "status",
+            "kind",
         ),
         required=("slug", "title", "summary", "themes"),
         ints=("start_year", "end_year"),

@@ -244,3 +244,43 @@ def test_every_practice_is_reachable_from_its_city_and_organisation(client):
     )
     organisation_page = client.get(practice.lead_organisation.get_absolute_url()).content.decode()
     assert practice.get_absolute_url() in organisation_page
+
+
+# ----- what each record is ---------------------------------------------------------------
+
+PUBLICATIONS_AND_TOOLS = [
+    "agentschap-integratie-en-inburgering-openblik",
+    "council-of-europe-bookmarks-manual",
+    "council-of-europe-combating-hate-speech",
+    "council-of-europe-communication-strategies-toolbox",
+    "council-of-europe-guide-hate-speech-media-moldova",
+    "council-of-europe-hate-speech-calculator",
+    "council-of-europe-human-rights-narrative-builder",
+    "council-of-europe-icc-thematic-files-and-good-practices-database",
+    "council-of-europe-intercultural-citizenship-test",
+    "council-of-europe-online-trainings-for-intercultural-cities",
+    "council-of-europe-recommendation-on-combating-hate-speech",
+    "council-of-europe-study-hate-speech-in-times-of-crisis",
+    "council-of-europe-wecan-manual",
+    "eurocities-ukrainian-refugees-in-cities",
+    "hannah-arendt-institute-proprofile",
+    "iom-local-migration-governance-indicators",
+    "iom-migration-governance-indicators",
+    "krakow-guide-for-foreigners",
+    "vantaa-lango-app",
+]
+NETWORK_STATEMENTS = [
+    "eurocities-a-better-europe-starts-in-cities",
+    "eurocities-a-better-inclusion-of-migrants-starts-in-cities",
+    "eurocities-caring-cities-statement",
+    "eurocities-social-affairs-statement-2024",
+]
+
+
+def test_publications_tools_and_statements_are_not_initiatives():
+    assert len(PUBLICATIONS_AND_TOOLS) == 19
+    kinds = dict(Practice.objects.values_list("slug", "kind"))
+    assert {kinds[slug] for slug in PUBLICATIONS_AND_TOOLS} == {"publication"}
+    assert {kinds[slug] for slug in NETWORK_STATEMENTS} == {"statement"}
+    listed = set(PUBLICATIONS_AND_TOOLS) | set(NETWORK_STATEMENTS)
+    assert {slug for slug, kind in kinds.items() if kind in ("publication", "statement")} == listed

@@ -54,13 +54,41 @@ COUNTRIES = ["SE", "DE", "ES", "NL", "BE", "FI", "LU", "IT"]
     status=st.lists(st.sampled_from(["ongoing", "ended", "unknown"]), max_size=2, unique=True),
     q=st.sampled_from(["", "migrants", "city", "youth", "Malmö", "women work"]),
     sort=st.sampled_from(["title", "newest", "city", "relevance"]),
+    kinds=st.lists(
+        st.sampled_from(["initiative", "strategy", "publication", "statement"]),
+        max_size=2,
+        unique=True,
+    ),
 )
 def test_the_export_equals_the_browser_for_random_filters(
-    client, themes, countries, status, q, sort
+    client, themes, countries, status, q, sort, kinds
 ):
-    query = {"theme": themes, "country": countries, "status": status, "q": q, "sort": sort}
+    query = {
+        "theme": themes,
+        "country": countries,
+        "status": status,
+        "q": q,
+        "sort": sort,
+        "kind": kinds,
+    }
     exported = [row["slug"] for row in rows(client.get(EXPORT, query))]
     assert exported == all_result_slugs(client, query)
+
+
+def test_the_export_holds_the_kinds_the_browser_shows(client):
+    default = rows(client.get(EXPORT))
+    kinds = {row["kind"] for row in default}
+    assert kinds == {"initiative", "strategy"}
+    assert len(default) == Practice.objects.published().of_browser_kinds().count()
+    response = client.get(EXPORT, {"kind": ["publication", "statement"]})
+    asked = rows(response)
+    assert {row["kind"] for row in asked} == {"publication", "statement"}
+    assert (
+        len(asked)
+        == Practice.objects.published().filter(kind__in=["publication", "statement"]).count()
+    )
+    assert response["X-Filters"] == "kind=publication&kind=statement"
+    assert "council-of-europe-bookmarks-manual" in {row["slug"] for row in asked}
 
 
 def test_it_has_a_header_row_and_documented_columns(client):
@@ -100,7 +128,8 @@ def test_headers_carry_provenance_and_a_row_count_that_matches(client):
     )
     data = rows(response)
     assert int(response["X-Row-Count"]) == len(data) > 0
-    assert response["X-Filters"] == "theme=volunteering&country=SE"
+    # The default kinds are in force too, so the provenance says so.
+    assert response["X-Filters"] == "theme=volunteering&country=SE&kind=initiative&kind=strategy"
     assert response["X-Portal-Version"]
 
 
