@@ -16,7 +16,8 @@ from practices.models import Practice, Theme
 def home(request):
     themes = Theme.objects.with_practice_counts()
     context = {
-        "practice_count": Practice.objects.published().count(),
+        # As many as the browser its link opens shows (initiatives and strategies).
+        "practice_count": Practice.objects.published().of_browser_kinds().count(),
         "city_count": City.objects.count(),
         "organisation_count": Organisation.objects.count(),
         "themes": themes,

@@ -21,8 +21,16 @@ admin.site.register(FundingSource, VocabularyAdmin)
 
 @admin.register(Practice)
 class PracticeAdmin(CuratedAdmin):
-    list_display = ["title", "city", "lead_organisation", "status", "start_year", "is_published"]
-    list_filter = ["is_published", "status", "themes", "city__country"]
+    list_display = [
+        "title",
+        "city",
+        "lead_organisation",
+        "kind",
+        "status",
+        "start_year",
+        "is_published",
+    ]
+    list_filter = ["is_published", "kind", "status", "themes", "city__country"]
     list_select_related = ["city__country", "lead_organisation"]
     search_fields = ["title", "slug", "summary", "city__name", "lead_organisation__name"]
     autocomplete_fields = [
@@ -57,7 +65,10 @@ class PracticeAdmin(CuratedAdmin):
             },
         ),
         ("When", {"fields": ["start_year", "end_year", "status"]}),
-        ("Classification", {"fields": ["themes", "target_groups", "funding_sources", "tags"]}),
+        (
+            "Classification",
+            {"fields": ["kind", "themes", "target_groups", "funding_sources", "tags"]},
+        ),
         ("Links and contacts", {"fields": ["links", "contacts"]}),
     ]
 

@@ -63,6 +63,17 @@ class Facet:
 
 
 @dataclass
+class DefaultNote:
+    """What a facet's default hides, for the page to say: the values shown, how many
+    matching records the other values hold, and the query that ticks every value."""
+
+    label: str
+    shown: list
+    hidden: int
+    show_all: QueryDict
+
+
+@dataclass
 class Chip:
     param: str
     label: str
@@ -89,6 +100,7 @@ class Browse:
             if sort in SORTS and (sort != "relevance" or self.query)
             else ("relevance" if self.query else "title")
         )
+        self.defaults = self.filterset.defaulted()
         self.data = self._applied()
 
     def _notices(self):
@@ -108,11 +120,12 @@ class Browse:
         return notices
 
     def _applied(self):
-        """The filters in force, as a query string: known facet values, valid numbers."""
+        """The filters asked for, as a query string: known facet values, valid numbers. A
+        facet's default is in force too, but is not the visitor's to remove (no chip)."""
         data = QueryDict(mutable=True)
         active = self.filterset.active()
         for name in PARAMS:
-            if name not in active:
+            if name not in active or name in self.defaults:
                 continue
             value = active[name]
             if isinstance(value, list):
@@ -165,6 +178,26 @@ class Browse:
                 values.sort(key=lambda v: (-v.count, v.label.lower()))
             facets.append(Facet(name, spec.label, values, expanded=name == expand))
         return facets
+
+    def filters_in_force(self):
+        """{param: values} of every filter applied, defaults included (for the export)."""
+        return {**dict(self.data.lists()), **self.defaults}
+
+    def default_notes(self, facets):
+        """One note per facet narrowed by its default, from the facets' own counts."""
+        notes = []
+        for facet in facets:
+            if facet.name not in self.defaults:
+                continue
+            shown = self.defaults[facet.name]
+            labels = dict(registry.get(facet.name).labels(shown))
+            query = self.params.copy()
+            query.setlist(facet.name, [v.value for v in facet.values] or shown)
+            query.pop("page", None)
+            query.pop("partial", None)
+            hidden = sum(v.count for v in facet.values if v.value not in shown)
+            notes.append(DefaultNote(facet.label, [labels.get(v, v) for v in shown], hidden, query))
+        return notes
 
     # ----- chips and suggestions ---------------------------------------------------
 

@@ -15,6 +15,11 @@ PRACTICE_COLUMNS = [
     Column("slug", lambda o, r: o.slug, "Stable identifier; the last part of its URL"),
     Column("url", _url, "Absolute URL of the practice page"),
     Column("title", lambda o, r: o.title, "Name of the initiative"),
+    Column(
+        "kind",
+        lambda o, r: o.kind,
+        "initiative, strategy (or plan), publication (or tool) or statement (of a network)",
+    ),
     Column("city", lambda o, r: o.city.name if o.city_id else None, "City name"),
     Column("city_slug", lambda o, r: o.city.slug if o.city_id else None, "Joins cities.csv"),
     Column(

@@ -27,7 +27,7 @@ from taggit.models import Tag, TaggedItem
 from cities.models import City, Country, Membership, Network, Organisation
 from sources.models import Citation, SourceDocument
 
-from .models import FundingSource, Practice, Status, TargetGroup, Theme
+from .models import FundingSource, Practice, PracticeKind, Status, TargetGroup, Theme
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,9 @@ class Facet:
     count: Callable | None = None
     # Display order among the facets; another app slots its own in between.
     order: int = 0
+    # Values in force when the parameter names none: the browser, its counts and the
+    # export all narrow to them, and the page says so (browse.py).
+    default: tuple = ()
 
 
 # ----- labels ---------------------------------------------------------------------
@@ -247,6 +250,17 @@ def get(param):
 
 
 for _facet in (
+    Facet(
+        "kind",
+        "Kind of record",
+        apply=_column("kind"),
+        labels=_choice_labels(PracticeKind.choices),
+        count=_relabel(_rows("kind", "kind"), PracticeKind.choices),
+        order=5,
+        # Publications, tools and statements stay findable, but the counts officials see
+        # first are of things cities did.
+        default=PracticeKind.browser_default(),
+    ),
     Facet(
         "theme",
         "Theme",

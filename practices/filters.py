@@ -5,7 +5,9 @@ Its facet filters are built from the registry in facets.py, one per facet. Each 
 is cleaned once, by the form field: trimmed, control characters dropped, de-duplicated,
 bounded. A value that names nothing is ignored (and reported by `unknown`), a malformed
 number is ignored (and reported by `form.errors`): bad input narrows nothing and never
-raises.
+raises. A facet with a default (the kind of record) narrows to it when the request names
+none of its values; this is the one place that applies it, for the page, its counts and
+the export alike.
 """
 
 from functools import cached_property
@@ -121,11 +123,20 @@ class BasePracticeFilter(django_filters.FilterSet):
         return [v for v in values if v not in self.labels.get(name, {})]
 
     def value(self, name):
-        """The cleaned value of any filter: known values only for a facet."""
+        """The cleaned value of any filter: known values only for a facet, or the facet's
+        default values when none is given."""
         if isinstance(self.filters[name], FacetFilter):
-            return self.selected(name)
+            return self.selected(name) or list(self.filters[name].facet.default)
         self.errors  # noqa: B018
         return self.form.cleaned_data.get(name)
+
+    def defaulted(self):
+        """{param: values} of the facets narrowed by their default, not by the request."""
+        return {
+            name: list(f.facet.default)
+            for name, f in self.filters.items()
+            if isinstance(f, FacetFilter) and f.facet.default and not self.selected(name)
+        }
 
     def filter_queryset(self, queryset, exclude=None):
         for name in self.form.cleaned_data:

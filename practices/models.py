@@ -22,12 +22,29 @@ def browser_url(**params):
     return f"{reverse('practices:list')}?{urlencode(params)}"
 
 
+class PracticeKind(models.TextChoices):
+    """What a record is. The knowledge base's booklets also list publications, tools and
+    network statements, which are worth finding but are not things a city did."""
+
+    INITIATIVE = "initiative", "Initiative"
+    STRATEGY = "strategy", "Strategy or plan"
+    PUBLICATION = "publication", "Publication or tool"
+    STATEMENT = "statement", "Network statement"
+
+    @classmethod
+    def browser_default(cls):
+        """The kinds the browser shows, and the counts that lead to it count, when no kind
+        is asked for: the things cities and their partners did."""
+        return (cls.INITIATIVE.value, cls.STRATEGY.value)
+
+
 class VocabularyQuerySet(models.QuerySet):
     def with_practice_counts(self):
-        """Each value with its number of published practices, in one aggregate query."""
-        return self.annotate(
-            practice_count=Count("practices", filter=Q(practices__is_published=True))
-        ).order_by("name", "pk")  # an aggregate query drops Meta.ordering
+        """Each value with its number of published practices of the kinds the browser shows
+        by default (where its link leads), in one aggregate query."""
+        shown = Q(practices__is_published=True, practices__kind__in=PracticeKind.browser_default())
+        # An aggregate query drops Meta.ordering: name it again, with its tie-breaker.
+        return self.annotate(practice_count=Count("practices", filter=shown)).order_by("name", "pk")
 
 
 class Vocabulary(models.Model):
@@ -114,6 +131,9 @@ class Status(models.TextChoices):
 class PracticeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+    def of_browser_kinds(self):
+        return self.filter(kind__in=PracticeKind.browser_default())
 
     def visible_to(self, user):
         """Drafts are for curators: staff see them on the site, nobody else does."""
@@ -203,12 +223,20 @@ class PracticeQuerySet(models.QuerySet):
 
 class Practice(models.Model):
     Status = Status
+    Kind = PracticeKind
 
     title = models.CharField(max_length=300)
     # What titles sort by (portal.text.sort_key), kept by save(): ignores quotes, leading
     # punctuation, case and accents, and sorts alike on SQLite and PostgreSQL.
     sort_title = models.CharField(max_length=300, editable=False, default="")
     slug = models.SlugField(max_length=150)
+    kind = models.CharField(
+        max_length=12,
+        choices=PracticeKind.choices,
+        default=PracticeKind.INITIATIVE,
+        help_text="What the record is: publications, tools and network statements are "
+        "kept apart from what cities did.",
+    )
     city = models.ForeignKey(
         City, on_delete=models.PROTECT, null=True, blank=True, related_name="practices"
     )
@@ -280,6 +308,8 @@ class Practice(models.Model):
             models.Index(fields=["is_published", "start_year"], name="practice_published_year_idx"),
             # The status facet.
             models.Index(fields=["status"], name="practice_status_idx"),
+            # The kind facet, which also narrows every page of the browser by default.
+            models.Index(fields=["kind"], name="practice_kind_idx"),
             # The GIN index for full-text search (practice_search_vector_gin) is
             # PostgreSQL-only, so migration 0004 creates it there and nowhere else.
         ]

@@ -21,11 +21,13 @@ def practice_list(request):
     # get_page() turns a missing or non-numeric page into 1, one past the end into the last.
     page = paginator.get_page(request.GET.get("page"))
     facet_order = "alpha" if request.GET.get("facet_sort") == "alpha" else "count"
+    facets = browse.facets(order=facet_order, expand=request.GET.get("expand", ""))
     context = {
         "browse": browse,
         "page": page,
         "practices": page.object_list,
-        "facets": browse.facets(order=facet_order, expand=request.GET.get("expand", "")),
+        "facets": facets,
+        "default_notes": browse.default_notes(facets),
         "facet_order": facet_order,
         "chips": browse.chips(),
         "without_last": browse.without_last_filter(),
@@ -55,7 +57,7 @@ def practice_export(request):
         queryset=browse.results().for_export(),
         columns=PRACTICE_COLUMNS,
         name="practices",
-        filters=dict(browse.data.lists()),
+        filters=browse.filters_in_force(),
     )
 
 

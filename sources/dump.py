@@ -25,7 +25,7 @@ from pathlib import Path
 from django.db.models import Prefetch
 
 from .models import Citation
-from .records import KINDS, ordered_kinds, read_records
+from .records import KINDS, NOTES, ordered_kinds, read_records
 
 _TABLE = re.compile(r"^\[\[([a-z_]+)\]\]\s*$")
 _FIELD = re.compile(r"^([A-Za-z0-9_-]+)\s*=")
@@ -59,6 +59,9 @@ class FileLayout:
 
 
 def entry_key(kind, data):
+    if kind not in KINDS and kind != "mention":
+        # A table the database does not hold ([[retired]]): written back as typed.
+        return repr(sorted(data.items()))
     if kind == "mention":
         return (data.get("kind"), data.get("slug"), data.get("section", ""))
     return KINDS[kind].record_key(data)
@@ -68,9 +71,9 @@ def read_layout(directory):
     """{file name: FileLayout} of the *.toml files in `directory`."""
     layouts = {}
     for path in sorted(Path(directory).glob("*.toml")):
-        records, mentions = read_records([path])
+        records, mentions, retired = read_records([path])
         tables = defaultdict(list)
-        for record in [*records, *mentions]:
+        for record in [*records, *mentions, *retired]:
             tables[record.kind].append(record.data)
         layouts[path.name] = _layout(path.read_text(encoding="utf-8").splitlines(), tables)
     return layouts
@@ -199,7 +202,8 @@ def render_entry(spec, entry, data):
     for name, field_lines in entry.fields:
         typed.add(name)
         comments = [line for line in field_lines if line.startswith("#") or not line.strip()]
-        if name in data and _same(spec, name, entry.data.get(name), data[name]):
+        if name in NOTES or (name in data and _same(spec, name, entry.data.get(name), data[name])):
+            # Notes (decisions, quotations) live in the files only: kept as typed.
             lines.extend(field_lines)
         elif name in data and not _is_default(spec, name, data[name]):
             lines.extend([*comments, *_field_lines(name, data[name], field_lines)])
@@ -283,7 +287,10 @@ class Dump:
         lines = list(header)
         for entry in layout.entries:
             key = (entry.kind, entry.key)
-            if key in placed:
+            if entry.kind not in KINDS and entry.kind != "mention":
+                lines.extend([*entry.before, f"[[{entry.kind}]]"])
+                lines.extend(line for _name, typed in entry.fields for line in typed)
+            elif key in placed:
                 spec = KINDS.get(entry.kind, _Mention)
                 lines.extend(render_entry(spec, entry, placed.pop(key)))
         for (kind, _key), data in sorted(placed.items(), key=_new_order):

@@ -2,11 +2,11 @@
 
 Deliberately plain: every record is matched by its natural key (slug, code or key),
 created if missing, updated if the fixture changed it, and left alone if a curator has
-edited it in the admin since it was loaded (unless `overwrite=True`). Curator edits are
-read from the edit history: each record the loader writes gets a revision of its own
-whose comment is LOADER_COMMENT, so a newer revision with another comment or with a user
-is a curator's. A revision per record is also what keeps a revert in the admin to that
-record and what it owns (its citations, links, tags).
+edited it in the admin since it was loaded (unless `overwrite=True`); one the files list
+as `[[retired]]` is deleted (retire.py). Curator edits are read from the edit history:
+each record the loader writes gets a revision of its own whose comment is LOADER_COMMENT,
+so a newer revision with another comment or with a user is a curator's. A revision per
+record is also what keeps a revert in the admin to that record and what it owns.
 
 All files are read and checked before anything is written, then written in one
 transaction: a broken file loads nothing, and the error names the file, the record and
@@ -22,15 +22,15 @@ from pathlib import Path
 
 import reversion
 from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from reversion.models import Version
 from reversion.revisions import _get_options
 
-from .models import Citation
+from .citations import Citations
 from .records import KINDS, FixtureError, check_fields, ordered_kinds, read_records
+from .retire import check_retired, retire
 
 LOADER_COMMENT = "Loaded from fixtures"
 _loading = contextvars.ContextVar("loading_knowledge_base", default=False)
@@ -47,12 +47,13 @@ class Report:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    retired: int = 0
     kept_curated: list = field(default_factory=list)
 
     def __str__(self):
         text = (
             f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{len(self.kept_curated)} kept as curators left them"
+            f"{self.retired} retired, {len(self.kept_curated)} kept as curators left them"
         )
         if self.kept_curated:
             text += " (" + ", ".join(self.kept_curated[:10])
@@ -82,7 +83,7 @@ class Loader:
     def check(self):
         if not self.paths:
             raise FixtureError("fixtures", "no *.toml files found")
-        records, mentions = read_records(self.paths)
+        records, mentions, retired = read_records(self.paths)
         self.defined = defaultdict(dict)
         for record in records:
             check_fields(record)
@@ -99,7 +100,8 @@ class Loader:
             self._check_references(record)
         for mention in mentions:
             self._check_mention(mention)
-        self.records, self.mentions = records, mentions
+        self.records, self.mentions, self.retired = records, mentions, retired
+        check_retired(self, retired)
 
     def _preload(self, spec):
         """The records of this kind the fixtures name that exist already, their M2M links
@@ -173,7 +175,7 @@ class Loader:
                 by_kind = defaultdict(list)
                 for record in self.records:
                     by_kind[record.kind].append(record)
-                self._known_citations()
+                self.citations = Citations(self)
                 for spec in ordered_kinds():
                     for record in by_kind[spec.name]:
                         self._write(record)
@@ -181,7 +183,9 @@ class Loader:
                 for mention in self.mentions:
                     self._write_mention(mention)
                 self._insert_links()
+                self._drop_stale_citations()
                 self._save_revisions()
+                retire(self)
                 for spec in ordered_kinds():
                     if spec.after_load:
                         spec.after_load(self)
@@ -249,7 +253,8 @@ class Loader:
         if spec.relations:
             changed |= spec.relations(self, obj, record.data, created)
         if spec.cited:
-            changed |= self._cite(obj, record.source, record.data)
+            owner = (record.kind, record.key)
+            changed |= self.citations.cite(obj, record.source, record.data, owner)
         if changed:
             self.changed[record.kind][record.key] = obj
         if created:
@@ -311,40 +316,19 @@ class Loader:
             model.objects.bulk_create(rows, batch_size=500)
         self.links.clear()
 
-    def _known_citations(self):
-        # Mentions too: a file may only cite records defined elsewhere.
-        sources = {record.source for record in [*self.records, *self.mentions] if record.source}
-        self.citations = set(
-            Citation.objects.filter(document__key__in=sources).values_list(
-                "content_type_id", "object_id", "document_id", "section"
-            )
-        )
-
-    def _cite(self, obj, source, data):
-        document = self._lookup("source_document", source)
-        content_type = ContentType.objects.get_for_model(obj)
-        section = data.get("section", "").strip()
-        key = (content_type.pk, obj.pk, document.pk, section)
-        if key in self.citations:
-            return False
-        self.citations.add(key)
-        self.links[Citation].append(
-            Citation(
-                content_type=content_type,
-                object_id=obj.pk,
-                document=document,
-                section=section,
-                page=str(data.get("page", "") or ""),
-            )
-        )
-        return True
+    def _drop_stale_citations(self):
+        for kind, key, obj in self.citations.drop_stale():
+            if key not in self.changed[kind]:
+                self.report.unchanged -= 1
+                self.report.updated += 1
+            self.changed[kind][key] = obj
 
     def _write_mention(self, mention):
         kind, key = mention.data["kind"], mention.data["slug"]
         if (kind, key) in self.kept:
             return
         obj = self._lookup(kind, key)
-        if self._cite(obj, mention.source, mention.data):
+        if self.citations.cite(obj, mention.source, mention.data, (kind, key)):
             self.changed[kind][key] = obj
 
     def _save_revisions(self):

@@ -74,8 +74,14 @@ class Kind:
 
     @property
     def allowed(self):
-        names = {*self.text, *self.ints, *self.fks, *self.m2m, *self.extra}
+        names = {*self.text, *self.ints, *self.fks, *self.m2m, *self.extra, *NOTES}
         return names | ({"section", "page"} if self.cited else set())
+
+
+# Fields any record may carry for the people who maintain the fixtures, never loaded:
+# `decisions` (judgement calls on what the record asserts, which tests/test_content.py
+# reads) and `quotations` (the text fields that quote the source, in quotation marks).
+NOTES = ("decisions", "quotations")
 
 
 KINDS = {}
@@ -104,7 +110,7 @@ class Record:
 
     @property
     def key(self):
-        return self.spec.record_key(self.data) if self.kind != "mention" else None
+        return self.spec.record_key(self.data) if self.kind in KINDS else None
 
     def error(self, message, field=None):
         return FixtureError(
@@ -113,7 +119,9 @@ class Record:
 
 
 def read_records(paths):
-    records, mentions = [], []
+    """Every record of the files, and apart from them their [[mention]] and [[retired]]
+    tables (which cite or remove a record defined elsewhere)."""
+    records, mentions, retired = [], [], []
     for path in paths:
         try:
             with open(path, "rb") as fh:
@@ -127,15 +135,23 @@ def read_records(paths):
         source = document.pop("source", None)
         if source is not None and not isinstance(source, str):
             raise FixtureError(path, "'source' must be the key of a source document")
+        # File-wide decisions, read by the content tests like a record's own.
+        if not _is_text_list(document.pop("decisions", [])):
+            raise FixtureError(path, "'decisions' must be a list of texts")
+        special = {"mention": mentions, "retired": retired}
         for kind, rows in document.items():
-            if kind not in KINDS and kind != "mention":
+            if kind not in KINDS and kind not in special:
                 raise FixtureError(path, f"unknown table [[{kind}]] (see fixtures/FORMAT.md)")
             if not isinstance(rows, list):
                 raise FixtureError(path, f"[[{kind}]] must be an array of tables")
             for index, data in enumerate(rows):
                 record = Record(path, kind, index, data, source)
-                (mentions if kind == "mention" else records).append(record)
-    return records, mentions
+                special.get(kind, records).append(record)
+    return records, mentions, retired
+
+
+def _is_text_list(value):
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
 
 
 # ----- checks of one record, before anything is written --------------------------------
@@ -160,8 +176,19 @@ def check_fields(record):
         if not isinstance(data.get("section"), str) or not data["section"].strip():
             raise record.error("is required: the section of the source it came from", "section")
     _check_addresses(record)
+    _check_notes(record)
     if spec.check:
         spec.check(record)
+
+
+def _check_notes(record):
+    data = record.data
+    for name in NOTES:
+        if name in data and not _is_text_list(data[name]):
+            raise record.error("must be a list of texts", name)
+    for name in data.get("quotations", []):
+        if name not in record.spec.text:
+            raise record.error(f"{name!r} is not a text field of this table", "quotations")
 
 
 def _check_types(record):

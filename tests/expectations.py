@@ -29,6 +29,7 @@ class Row:
     themes: frozenset
     country: str | None
     status: str
+    kind: str
     start_year: int | None
     text_words: tuple
     title_rank: int
@@ -51,7 +52,7 @@ def published_rows():
         themes[practice_id].add(slug)
     titles = _ranks(sorted(fold(t) for t in Practice.objects.values_list("title", flat=True)))
     cities = _ranks(City.objects.order_by("name").values_list("name", flat=True))
-    fields = ["pk", "slug", "title", "status", "start_year", "search_document"]
+    fields = ["pk", "slug", "title", "status", "kind", "start_year", "search_document"]
     return [
         Row(
             pk=p["pk"],
@@ -59,6 +60,7 @@ def published_rows():
             themes=frozenset(themes[p["pk"]]),
             country=p["city__country"],
             status=p["status"],
+            kind=p["kind"],
             start_year=p["start_year"],
             text_words=tuple(words(p["search_document"])),
             title_rank=titles[fold(p["title"])],
@@ -80,6 +82,8 @@ def _wanted(row, query):
         (not query.get("theme") or row.themes & set(query["theme"]))
         and (not query.get("country") or row.country in query["country"])
         and (not query.get("status") or row.status in query["status"])
+        # Without a kind asked for, the browser shows initiatives and strategies (README).
+        and row.kind in (query.get("kind") or ("initiative", "strategy"))
         and matches(row.text_words, query.get("q", ""))
     )
 

@@ -27,6 +27,12 @@ def all_result_slugs(client, query):
         page += 1
 
 
+def shown():
+    """What the browser lists when no kind is asked for: published initiatives and
+    strategies (publications, tools and statements need `kind`)."""
+    return Practice.objects.published().filter(kind__in=["initiative", "strategy"])
+
+
 def facet(response, name):
     return {
         v.value: v.count for f in response.context["facets"] if f.name == name for v in f.values
@@ -36,7 +42,7 @@ def facet(response, name):
 def test_it_lists_published_practices_with_a_count(client):
     response = client.get(URL)
     assert response.status_code == 200
-    expected = Practice.objects.published().count()
+    expected = shown().count()
     assert response.context["page"].paginator.count == expected
     assert f"<strong>{expected}</strong> practices" in response.content.decode()
 
@@ -44,7 +50,7 @@ def test_it_lists_published_practices_with_a_count(client):
 def test_values_within_a_facet_combine_with_or(client):
     response = client.get(URL, {"theme": ["roma-inclusion", "language-learning"]})
     expected = set(
-        Practice.objects.published()
+        shown()
         .filter(themes__slug__in=["roma-inclusion", "language-learning"])
         .values_list("slug", flat=True)
     )
@@ -53,14 +59,14 @@ def test_values_within_a_facet_combine_with_or(client):
         == expected
     )
     assert response.context["page"].paginator.count == len(expected)
-    roma_only = Practice.objects.published().filter(themes__slug="roma-inclusion").count()
+    roma_only = shown().filter(themes__slug="roma-inclusion").count()
     assert len(expected) > roma_only > 0
 
 
 def test_facets_combine_with_and(client):
     query = {"theme": ["employment-skills"], "country": ["SE", "FI"]}
     expected = set(
-        Practice.objects.published()
+        shown()
         .filter(themes__slug="employment-skills", city__country__code__in=["SE", "FI"])
         .values_list("slug", flat=True)
     )
@@ -76,15 +82,19 @@ def test_facets_combine_with_and(client):
         {"theme": ["employment-skills", "anti-discrimination"], "country": ["DE"]},
         {"country": ["SE", "NL"], "status": ["ongoing"]},
         {"q": "migrants", "theme": ["education-youth"]},
+        {"kind": ["publication", "statement"], "theme": ["anti-discrimination"]},
     ],
 )
 def test_facet_counts_match_an_independent_count(client, query):
     """Each value's count = matches of all *other* filters that also have this value."""
     response = client.get(URL, query)
     published = Practice.objects.published()
+    kinds = query.get("kind", ["initiative", "strategy"])
 
     def matching(exclude):
         rows = published
+        if exclude != "kind":
+            rows = rows.filter(kind__in=kinds)
         if "q" in query:
             rows = rows.filter(search_document__contains=" " + query["q"])
         if exclude != "theme" and query.get("theme"):
@@ -97,7 +107,9 @@ def test_facet_counts_match_an_independent_count(client, query):
             rows = rows.filter(status__in=query["status"])
         return list(rows.prefetch_related("themes", "tags").select_related("city__country"))
 
-    themes, countries, tags, statuses = {}, {}, {}, {}
+    themes, countries, tags, statuses, by_kind = {}, {}, {}, {}, {}
+    for practice in matching("kind"):
+        by_kind[practice.kind] = by_kind.get(practice.kind, 0) + 1
     for practice in matching("theme"):
         for theme in practice.themes.all():
             themes[theme.slug] = themes.get(theme.slug, 0) + 1
@@ -115,12 +127,13 @@ def test_facet_counts_match_an_independent_count(client, query):
     assert facet(response, "country") == {**dict.fromkeys(query.get("country", []), 0), **countries}
     assert facet(response, "tag") == tags
     assert facet(response, "status") == {**dict.fromkeys(query.get("status", []), 0), **statuses}
+    assert facet(response, "kind") == {**dict.fromkeys(query.get("kind", []), 0), **by_kind}
 
 
 def test_organisation_counts_include_partners_once(client):
     response = client.get(URL)
     counts = facet(response, "organisation")
-    published = Practice.objects.published()
+    published = shown()
     for slug in ["eurocities", "council-of-europe", "salvation-army-sweden"]:
         expected = (
             published.filter(lead_organisation__slug=slug).count()
@@ -182,13 +195,13 @@ def test_unknown_facet_values_are_ignored_and_reported(client):
     text = response.content.decode()
     assert "Ignored theme &#x27;no-such-theme&#x27;" in text
     assert "Ignored city &#x27;atlantis&#x27;" in text
-    volunteering = Practice.objects.published().filter(themes__slug="volunteering").count()
+    volunteering = shown().filter(themes__slug="volunteering").count()
     assert response.context["page"].paginator.count == volunteering
 
 
 def test_only_unknown_values_filter_nothing(client):
     response = client.get(URL, {"theme": "no-such-theme"})
-    assert response.context["page"].paginator.count == Practice.objects.published().count()
+    assert response.context["page"].paginator.count == shown().count()
 
 
 @pytest.mark.parametrize(
@@ -222,7 +235,7 @@ def test_a_page_past_the_end_shows_the_last_page(client):
 def test_a_search_of_only_punctuation_says_so(client):
     response = client.get(URL, {"q": "!!! ..."})
     assert "no letters or digits" in response.content.decode()
-    assert response.context["page"].paginator.count == Practice.objects.published().count()
+    assert response.context["page"].paginator.count == shown().count()
 
 
 def test_a_malformed_year_is_reported(client):
@@ -309,3 +322,76 @@ def test_a_ticked_value_shows_even_in_a_collapsed_facet(client):
     facet = next(f for f in response.context["facets"] if f.name == "city")
     assert facet.collapsed
     assert last.slug in [v.value for v in facet.top + facet.rest]
+
+
+# ----- the kind of record -------------------------------------------------------------
+
+
+def test_without_a_kind_the_browser_shows_initiatives_and_strategies_and_says_so(client):
+    response = client.get(URL)
+    assert set(all_result_slugs(client, {})) == set(shown().values_list("slug", flat=True))
+    hidden = Practice.objects.published().filter(kind__in=["publication", "statement"]).count()
+    assert hidden >= 23
+    text = response.content.decode()
+    assert "Showing kind of record: Initiative and Strategy or plan" in text
+    assert f"({hidden} matching records of other kinds not shown)" in text
+    # No chip: the default is not a filter the visitor set, and "Clear all" keeps it.
+    assert [c.param for c in response.context["chips"]] == []
+    # The kind facet counts every kind, what ticking each would give.
+    assert facet(response, "kind")["publication"] == (
+        Practice.objects.published().filter(kind="publication").count()
+    )
+
+
+def test_the_show_all_kinds_link_shows_every_published_record(client):
+    response = client.get(URL, {"theme": "anti-discrimination"})
+    (note,) = response.context["default_notes"]
+    link = note.show_all
+    assert sorted(link.getlist("kind")) == ["initiative", "publication", "statement", "strategy"]
+    assert link.getlist("theme") == ["anti-discrimination"]
+    assert f"?{link.urlencode().replace('&', '&amp;')}" in response.content.decode()
+    everything = set(all_result_slugs(client, link))
+    assert everything == set(
+        Practice.objects.published()
+        .filter(themes__slug="anti-discrimination")
+        .values_list("slug", flat=True)
+    )
+    assert "council-of-europe-bookmarks-manual" in everything
+
+
+def test_asking_for_a_kind_shows_only_it_and_drops_the_note(client):
+    response = client.get(URL, {"kind": "publication"})
+    slugs = set(all_result_slugs(client, {"kind": "publication"}))
+    assert slugs == set(
+        Practice.objects.published().filter(kind="publication").values_list("slug", flat=True)
+    )
+    assert response.context["default_notes"] == []
+    assert "Showing kind of record" not in response.content.decode()
+    assert [(c.param, c.value_label) for c in response.context["chips"]] == [
+        ("kind", "Publication or tool")
+    ]
+
+
+def test_other_facets_count_only_the_kinds_shown(client):
+    response = client.get(URL)
+    counts = facet(response, "organisation")
+    assert (
+        counts.get("council-of-europe", 0)
+        == shown().filter(lead_organisation__slug="council-of-europe").count()
+    )
+    assert counts["council-of-europe"] < (
+        Practice.objects.published().filter(lead_organisation__slug="council-of-europe").count()
+    )
+
+
+def test_an_unknown_kind_is_reported_and_the_default_stays(client):
+    response = client.get(URL, {"kind": "rumour"})
+    assert "Ignored kind of record &#x27;rumour&#x27;" in response.content.decode()
+    assert response.context["page"].paginator.count == shown().count()
+
+
+def test_theme_counts_elsewhere_match_the_browser_they_link_to(client):
+    themes = {t.slug: t.practice_count for t in client.get("/themes/").context["themes"]}
+    for slug in ("anti-discrimination", "volunteering"):
+        browser = client.get(URL, {"theme": slug}).context["page"].paginator.count
+        assert themes[slug] == browser > 0

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.validators import EmailValidator
 from django.db.models import Count, F
 from django.db.models.functions import Lower
+from taggit.models import Tag
 
 from benchmarks.models import Benchmark, ContextualFactor, Factor, Illustration
 from cities.models import City, Contact, Membership, Network, Organisation
@@ -244,3 +245,124 @@ def test_every_practice_is_reachable_from_its_city_and_organisation(client):
     )
     organisation_page = client.get(practice.lead_organisation.get_absolute_url()).content.decode()
     assert practice.get_absolute_url() in organisation_page
+
+
+# ----- what the audit against the booklets corrected -------------------------------------
+
+PUBLICATIONS_AND_TOOLS = [
+    "agentschap-integratie-en-inburgering-openblik",
+    "council-of-europe-bookmarks-manual",
+    "council-of-europe-combating-hate-speech",
+    "council-of-europe-communication-strategies-toolbox",
+    "council-of-europe-guide-hate-speech-media-moldova",
+    "council-of-europe-hate-speech-calculator",
+    "council-of-europe-human-rights-narrative-builder",
+    "council-of-europe-icc-thematic-files-and-good-practices-database",
+    "council-of-europe-intercultural-citizenship-test",
+    "council-of-europe-online-trainings-for-intercultural-cities",
+    "council-of-europe-recommendation-on-combating-hate-speech",
+    "council-of-europe-study-hate-speech-in-times-of-crisis",
+    "council-of-europe-wecan-manual",
+    "eurocities-ukrainian-refugees-in-cities",
+    "hannah-arendt-institute-proprofile",
+    "iom-local-migration-governance-indicators",
+    "iom-migration-governance-indicators",
+    "krakow-guide-for-foreigners",
+    "vantaa-lango-app",
+]
+NETWORK_STATEMENTS = [
+    "eurocities-a-better-europe-starts-in-cities",
+    "eurocities-a-better-inclusion-of-migrants-starts-in-cities",
+    "eurocities-caring-cities-statement",
+    "eurocities-social-affairs-statement-2024",
+]
+
+
+def test_publications_tools_and_statements_are_not_initiatives():
+    assert len(PUBLICATIONS_AND_TOOLS) == 19
+    kinds = dict(Practice.objects.values_list("slug", "kind"))
+    assert {kinds[slug] for slug in PUBLICATIONS_AND_TOOLS} == {"publication"}
+    assert {kinds[slug] for slug in NETWORK_STATEMENTS} == {"statement"}
+    listed = set(PUBLICATIONS_AND_TOOLS) | set(NETWORK_STATEMENTS)
+    assert {slug for slug, kind in kinds.items() if kind in ("publication", "statement")} == listed
+
+
+def test_eurocities_is_one_record_with_dated_figures():
+    assert not Network.objects.filter(slug="eurocities-network").exists()
+    eurocities = Organisation.objects.get(slug="eurocities")
+    assert "more than 130" in eurocities.description and "2013" in eurocities.description
+    assert "over 200" in eurocities.description and "2024" in eurocities.description
+    assert eurocities.city.slug == "brussels"
+    group = Network.objects.get(slug="eurocities-working-group-migration-and-integration")
+    assert group.memberships.filter(city__isnull=False).count() == 9
+
+
+def test_the_network_says_which_document_lists_whom_and_what_it_found():
+    network = Network.objects.get(slug="cities-for-active-inclusion")
+    assert network.memberships.filter(city__isnull=False).count() == 10
+    assert "Barcelona instead of Krakow" in network.description
+    assert "budget cuts" in network.description and "SROI" in network.description
+    assert cited_in(network, "cfai-presentation-2013")
+
+
+def test_the_corrections_of_the_audit_are_in_the_records():
+    volunteer_award = Practice.objects.get(slug="riga-volunteer-of-the-year")
+    assert volunteer_award.lead_organisation is None
+    assert volunteer_award.partners.filter(slug="state-employment-agency-latvia").exists()
+    assert "Latvian state" in volunteer_award.summary
+    assert (
+        Practice.objects.get(slug="coventry-employability-english-volunteer-placements").start_year
+        is None
+    )
+    committees = Practice.objects.get(
+        slug="luxembourg-municipal-committees-on-intercultural-living-together"
+    )
+    assert (
+        "now sit" not in committees.how_it_works and "were to be elected" in committees.how_it_works
+    )
+    assert "dispersal policy began in 2000" in City.objects.get(slug="glasgow").profile
+    assert Organisation.objects.get(slug="municipality-of-krakow").website == ""
+    assert not Practice.objects.get(
+        slug="luxembourg-law-on-intercultural-living-together"
+    ).funding_sources.exists()
+    assert "hosted" not in City.objects.get(slug="barcelona").profile
+    tags = set(
+        Tag.objects.filter(taggit_taggeditem_items__isnull=False).values_list("name", flat=True)
+    )
+    assert not tags & {"anonymous-application", "public-sector-equality-duty"}
+
+
+def test_cities_stay_only_where_a_cited_section_names_them():
+    assert not City.objects.filter(slug__in=["strasbourg", "geneva"]).exists()
+    brussels = City.objects.get(slug="brussels")
+    assert list(brussels.citations.values_list("document__key", "section")) == [
+        ("values-toolkit-2021", "Imprint")
+    ]
+
+
+def test_what_was_missing_is_there():
+    for slug in ("red-de-ciudades-interculturales", "red-antirumores-de-euskadi"):
+        assert Network.objects.get(slug=slug).memberships.filter(city__slug="bilbao").exists()
+    values = Network.objects.get(slug="values-project").description
+    assert "12 months" in values and "international protection" in values
+
+
+@pytest.mark.parametrize(
+    ("slug", "theme"),
+    [
+        ("utrecht-plan-einstein", "volunteering"),
+        ("stockholm-vida", "volunteering"),
+        ("stockholm-vida", "employment-skills"),
+        ("munich-bellevue-di-monaco", "employment-skills"),
+        ("riga-shelter-safe-house-information-centre", "employment-skills"),
+        ("riga-trepes", "language-learning"),
+        ("vilnius-minority-cultural-projects", "roma-inclusion"),
+    ],
+)
+def test_classification_gaps_are_closed(slug, theme):
+    assert Practice.objects.get(slug=slug).themes.filter(slug=theme).exists()
+
+
+def test_openblik_is_not_filed_under_anti_rumour():
+    openblik = Practice.objects.get(slug="agentschap-integratie-en-inburgering-openblik")
+    assert not openblik.themes.filter(slug="anti-rumour").exists()

@@ -46,6 +46,7 @@ FILTER_CASES = [
     {"q": "city", "theme": ["social-cohesion"], "sort": "title"},
     {"q": "youth", "country": ["NL", "BE", "FI"], "sort": "city"},
     {"q": "Malmö", "sort": "newest"},
+    {"kind": ["publication", "statement"], "sort": "title"},
     {"q": "women work", "sort": "relevance"},
     {
         "theme": ["roma-inclusion", "welcome-reception", "language-learning"],
@@ -68,6 +69,22 @@ def test_the_export_and_the_browser_list_what_the_filters_select(client, query):
         assert exported == expected
     else:  # PostgreSQL's relevance rank: the same practices, in the rank's order.
         assert sorted(exported) == sorted(expected)
+
+
+def test_the_export_holds_the_kinds_the_browser_shows(client):
+    default = rows(client.get(EXPORT))
+    kinds = {row["kind"] for row in default}
+    assert kinds == {"initiative", "strategy"}
+    assert len(default) == Practice.objects.published().of_browser_kinds().count()
+    response = client.get(EXPORT, {"kind": ["publication", "statement"]})
+    asked = rows(response)
+    assert {row["kind"] for row in asked} == {"publication", "statement"}
+    assert (
+        len(asked)
+        == Practice.objects.published().filter(kind__in=["publication", "statement"]).count()
+    )
+    assert response["X-Filters"] == "kind=publication&kind=statement"
+    assert "council-of-europe-bookmarks-manual" in {row["slug"] for row in asked}
 
 
 def test_it_has_a_header_row_and_documented_columns(client):
@@ -107,7 +124,8 @@ def test_headers_carry_provenance_and_a_row_count_that_matches(client):
     )
     data = rows(response)
     assert int(response["X-Row-Count"]) == len(data) > 0
-    assert response["X-Filters"] == "theme=volunteering&country=SE"
+    # The default kinds are in force too, so the provenance says so.
+    assert response["X-Filters"] == "theme=volunteering&country=SE&kind=initiative&kind=strategy"
     assert response["X-Portal-Version"]
 
 

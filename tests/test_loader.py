@@ -322,3 +322,132 @@ def test_a_file_of_mentions_only_reloads_without_citing_twice(fixture_dir):
     assert cited == 1
     assert Citation.objects.filter(section="Another section").count() == 1
     assert (again.created, again.updated) == (0, 0)
+
+
+# ----- notes, retired records and citations that move ---------------------------------
+
+EXTRA_ORGANISATION = """
+[[organisation]]
+slug = "test-harbour-club"
+name = "Test Harbour Club"
+kind = "ngo"
+section = "Test section"
+"""
+
+RETIRED = """
+[[retired]]
+kind = "organisation"
+slug = "test-harbour-club"
+reason = "The booklet does not name it."
+"""
+
+
+def test_decisions_and_quotations_are_notes_that_load_nowhere(fixture_dir):
+    noted = GOOD.replace(
+        'summary = "A desk."',
+        'summary = "A desk, \\"open daily\\"."\n'
+        'decisions = ["start_year: not printed"]\nquotations = ["summary"]',
+    )
+    write(fixture_dir, 'decisions = ["latitude, longitude: general knowledge"]\n' + noted)
+    load_knowledge_base(fixture_dir)
+    assert Practice.objects.get(slug="test-harbour-welcome").summary == 'A desk, "open daily".'
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ('themes = ["welcome-reception"]', 'themes = ["welcome-reception"]\ndecisions = "x"'),
+            "practice #1 'test-harbour-welcome': field 'decisions': must be a list of texts",
+        ),
+        (
+            (
+                'themes = ["welcome-reception"]',
+                'themes = ["welcome-reception"]\nquotations = ["themes"]',
+            ),
+            "field 'quotations': 'themes' is not a text field of this table",
+        ),
+        (
+            ('source = "mechelen-2024"', 'source = "mechelen-2024"\ndecisions = [1]'),
+            "010_test.toml: 'decisions' must be a list of texts",
+        ),
+    ],
+)
+def test_bad_notes_are_refused(fixture_dir, change, expected):
+    write(fixture_dir, GOOD.replace(*change))
+    with pytest.raises(FixtureError) as exc:
+        load_knowledge_base(fixture_dir)
+    assert expected in str(exc.value)
+
+
+def test_a_retired_record_is_deleted_on_the_next_load(fixture_dir):
+    write(fixture_dir, GOOD + EXTRA_ORGANISATION)
+    load_knowledge_base(fixture_dir)
+    assert Organisation.objects.filter(slug="test-harbour-club").exists()
+    write(fixture_dir, GOOD + RETIRED)
+    report = load_knowledge_base(fixture_dir)
+    assert not Organisation.objects.filter(slug="test-harbour-club").exists()
+    assert report.retired == 1
+    # Retiring what is already gone is nothing to do.
+    assert load_knowledge_base(fixture_dir).retired == 0
+
+
+def test_a_retired_record_a_curator_edited_is_kept(fixture_dir, superuser):
+    write(fixture_dir, GOOD + EXTRA_ORGANISATION)
+    load_knowledge_base(fixture_dir)
+    club = Organisation.objects.get(slug="test-harbour-club")
+    with reversion.create_revision():
+        reversion.set_user(superuser)
+        club.description = "Checked by a curator."
+        club.save()
+    write(fixture_dir, GOOD + RETIRED)
+    report = load_knowledge_base(fixture_dir)
+    assert Organisation.objects.filter(slug="test-harbour-club").exists()
+    assert "organisation test-harbour-club (retired)" in report.kept_curated
+    assert report.retired == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (GOOD + EXTRA_ORGANISATION + RETIRED, "organisation 'test-harbour-club' is still defined"),
+        (GOOD + RETIRED.replace('reason = "The booklet does not name it."', ""), "say why"),
+        (GOOD + RETIRED.replace('kind = "organisation"', 'kind = "theme"'), "cannot retire"),
+        (
+            GOOD
+            + RETIRED.replace("organisation", "city").replace("test-harbour-club", "test-harbour"),
+            "city 'test-harbour' is still defined",
+        ),
+    ],
+)
+def test_retiring_a_record_the_fixtures_still_use_is_refused(fixture_dir, text, expected):
+    write(fixture_dir, text)
+    with pytest.raises(FixtureError) as exc:
+        load_knowledge_base(fixture_dir)
+    assert expected in str(exc.value)
+
+
+def test_retiring_a_record_another_record_points_at_is_refused(fixture_dir):
+    write(fixture_dir, GOOD + EXTRA_ORGANISATION)
+    load_knowledge_base(fixture_dir)
+    with_partner = GOOD.replace(
+        'lead_organisation = "test-harbour-ngo"\n',
+        'lead_organisation = "test-harbour-ngo"\npartners = ["test-harbour-club"]\n',
+    )
+    write(fixture_dir, with_partner + RETIRED)
+    with pytest.raises(FixtureError) as exc:
+        load_knowledge_base(fixture_dir)
+    assert "organisation 'test-harbour-club' is still cited or referenced" in str(exc.value)
+
+
+def test_a_record_moved_to_another_section_stops_citing_the_old_one(fixture_dir):
+    write(fixture_dir, GOOD)
+    load_knowledge_base(fixture_dir)
+    moved = GOOD.replace(
+        'section = "Test section"\n\n[[organisation]]', 'section = "Moved"\n\n[[organisation]]'
+    )
+    write(fixture_dir, moved)
+    report = load_knowledge_base(fixture_dir)
+    city = City.objects.get(slug="test-harbour")
+    assert list(city.citations.values_list("section", flat=True)) == ["Moved"]
+    assert report.updated == 1

@@ -7,6 +7,11 @@ from playwright.sync_api import expect
 from practices.models import Practice
 
 
+def shown():
+    """What the browser lists unless asked for other kinds: initiatives and strategies."""
+    return Practice.objects.published().of_browser_kinds()
+
+
 def result_count(page):
     text = page.locator(".result-count strong").inner_text()
     return int(text)
@@ -27,8 +32,13 @@ def tick(page, facet, value):
 
 def test_an_official_searches_filters_pages_and_follows_a_theme(page, site):
     page.goto(f"{site}/practices/")
-    total = Practice.objects.published().count()
-    assert result_count(page) == total
+    assert result_count(page) == shown().count()
+    # The page says publications and statements are left out, and one link brings them in.
+    expect(page.locator(".default-note")).to_contain_text("Initiative and Strategy or plan")
+    page.get_by_role("link", name="Show all kinds").click()
+    expect(page).to_have_url(re.compile(r"kind=publication"))
+    assert result_count(page) == Practice.objects.published().count()
+    expect(page.locator(".default-note")).to_have_count(0)
 
     # Paging keeps the list going.
     page.get_by_role("link", name=re.compile("^Next")).first.click()
@@ -46,7 +56,7 @@ def test_an_official_searches_filters_pages_and_follows_a_theme(page, site):
     expect(page).to_have_url(re.compile(r"theme=employment-skills.*theme=education-youth"))
 
     matching = (
-        Practice.objects.published()
+        shown()
         .search("migrants")
         .filter(
             pk__in=Practice.objects.filter(
@@ -81,7 +91,7 @@ def test_an_official_searches_filters_pages_and_follows_a_theme(page, site):
     theme_link.click()
     expect(page).to_have_url(re.compile(r"/practices/\?theme="))
     slug = re.search(r"theme=([\w-]+)", page.url).group(1)
-    assert result_count(page) == Practice.objects.published().filter(themes__slug=slug).count()
+    assert result_count(page) == shown().filter(themes__slug=slug).count()
     expect(page.locator(".chips-bar")).to_contain_text(theme_name)
 
 
@@ -97,7 +107,7 @@ def test_a_facet_can_be_applied_with_the_keyboard_alone(page, site):
     page.keyboard.press("Space")
     wait_for_results(page)
     expect(page).to_have_url(re.compile(rf"theme={value}"))
-    assert result_count(page) == Practice.objects.published().filter(themes__slug=value).count()
+    assert result_count(page) == shown().filter(themes__slug=value).count()
     # Focus stays on the control the user just used.
     assert page.evaluate("document.activeElement.value") == value
 
@@ -112,10 +122,7 @@ def test_the_browser_works_without_javascript(browser, site):
     box.check()
     page.get_by_role("button", name="Apply filters").click()
     expect(page).to_have_url(re.compile(r"theme=volunteering"))
-    assert (
-        result_count(page)
-        == Practice.objects.published().filter(themes__slug="volunteering").count()
-    )
+    assert result_count(page) == shown().filter(themes__slug="volunteering").count()
     context.close()
 
 
