@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from portal.export import export_response
 from portal.http import get_or_404
 from portal.text import clean_param
+from sources.versioning import conditional_on_content
 
 from .exports import CITY_COLUMNS, CONTACT_COLUMNS, ORGANISATION_COLUMNS
 from .models import City, Contact, Membership, Network, Organisation
@@ -27,6 +28,7 @@ def _name_filter(request):
 
 
 @require_safe
+@conditional_on_content
 def city_list(request):
     name = _name_filter(request)
     cities = City.objects.for_list().named(name).order_by("country__name", "name", "pk")
@@ -39,6 +41,7 @@ def city_list(request):
 
 
 @require_safe
+@conditional_on_content
 def city_detail(request, slug):
     city = get_or_404(City.objects.for_detail(), "city", slug=slug)
     context = {
@@ -55,6 +58,7 @@ def city_detail(request, slug):
 
 
 @require_safe
+@conditional_on_content
 def organisation_list(request):
     name = _name_filter(request)
     kind = _kind_filter(request)
@@ -69,6 +73,7 @@ def organisation_list(request):
 
 
 @require_safe
+@conditional_on_content
 def organisation_detail(request, slug):
     organisation = get_or_404(Organisation.objects.for_detail(), "organisation", slug=slug)
     context = {
@@ -84,17 +89,20 @@ def organisation_detail(request, slug):
 
 
 @require_safe
+@conditional_on_content
 def network_list(request):
     return render(request, "cities/network_list.html", {"networks": Network.objects.for_list()})
 
 
 @require_safe
+@conditional_on_content
 def network_detail(request, slug):
     network = get_or_404(Network.objects.for_detail(), "network", slug=slug)
     return render(request, "cities/network_detail.html", {"network": network})
 
 
 @require_safe
+@conditional_on_content
 def city_export(request):
     name = _name_filter(request)
     return export_response(
@@ -107,6 +115,7 @@ def city_export(request):
 
 
 @require_safe
+@conditional_on_content
 def organisation_export(request):
     name = _name_filter(request)
     kind = _kind_filter(request)

@@ -43,7 +43,7 @@ BOUNDS = {
     "organisations": 2,
     "organisation": 10,
     "networks": 2,
-    "network": 6,
+    "network": 7,
     "benchmarks": 2,
     "benchmark": 8,
     "contextual": 3,
