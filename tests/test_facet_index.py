@@ -221,7 +221,11 @@ def test_a_cached_count_changes_right_after_a_reload(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "name, args",
-    [("practices:list", []), ("practices:export", []), ("practices:detail", ["vantaa-skills-centre"])],
+    [
+        ("practices:list", []),
+        ("practices:export", []),
+        ("practices:detail", ["vantaa-skills-centre"]),
+    ],
 )
 def test_a_client_that_has_this_version_gets_304(client, name, args):
     url = reverse(name, args=args)
