@@ -7,7 +7,7 @@ over practices in Python. The page also reads the same parameters the export use
 `/practices/export.csv?<same query>` gives the same rows in the same order.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.cache import cache
 from django.http import QueryDict
@@ -107,6 +107,7 @@ class Browse:
             else ("relevance" if self.query else "title")
         )
         self.defaults = self.filterset.defaulted()
+        self._memo = None
         self.data = self._applied()
 
     def _notices(self):
@@ -147,13 +148,10 @@ class Browse:
         return self.filterset.qs.sorted_by(self.sort)
 
     def count(self):
-        """How many practices match. Once the facets are counted this costs no query:
-        every practice has one kind, so the kind facet's counts (over every filter but
-        the kind) summed over the kinds in force are the total."""
-        counted = getattr(self, "_counted", None)
-        if counted is not None:
-            kinds = set(self.filterset.value("kind"))
-            return sum(n for value, _label, n in counted.get("kind", []) if value in kinds)
+        """How many practices match: from the facets' counts, at no query once they are
+        counted (see _counted)."""
+        if self._memo is not None:
+            return self._memo[1]
         return self.filterset.qs.count()
 
     # ----- facets -----------------------------------------------------------------
@@ -180,32 +178,41 @@ class Browse:
         return plans
 
     def _count(self):
-        """{facet: [(value, label, count)]}: the facets' counts for these filters, from
-        the shared cache when this content version has been counted for them before."""
-        key = cache_key("facets", self.states, self.filters_in_force())
-        found = cache.get(key)
-        if found is None:
-            found = {}
-            for (how, detail), params in self._count_plan().items():
-                if how == "stored":
-                    kinds = list(detail) if detail is not None else None
-                    found |= facet_index.stored_counts(
-                        params, kinds=kinds, published=list(self.states)
-                    )
-                elif how == "all":
-                    ids = self.filterset.excluding("kind").order_by().values("pk")
-                    found |= facet_index.counts_over(
-                        ids, params, kinds=list(detail), any_kind=("kind",)
-                    )
-                else:
-                    ids = self.filterset.excluding(detail).order_by().values("pk")
-                    found |= facet_index.counts_over(ids, params)
-            cache.set(key, found, CACHE_SECONDS)
-        self._counted = found
+        """{facet: [(value, label, count)]}: the facets' counts for these filters."""
+        found = {}
+        for (how, detail), params in self._count_plan().items():
+            if how == "stored":
+                kinds = list(detail) if detail is not None else None
+                found |= facet_index.stored_counts(params, kinds=kinds, published=list(self.states))
+            elif how == "all":
+                ids = self.filterset.excluding("kind").order_by().values("pk")
+                found |= facet_index.counts_over(
+                    ids, params, kinds=list(detail), any_kind=("kind",)
+                )
+            else:
+                ids = self.filterset.excluding(detail).order_by().values("pk")
+                found |= facet_index.counts_over(ids, params)
         return found
 
-    def facets(self, order="count", expand=""):
-        counted = self._count()
+    def _counted(self):
+        """(facets in count order, total): from the shared cache when this content
+        version has been counted for these filters before. Cached finished, so that a
+        warm page builds no value objects (the city and organisation facets hold
+        thousands)."""
+        if self._memo is None:
+            key = cache_key("facets", self.states, self.filters_in_force())
+            self._memo = cache.get(key)
+            if self._memo is None:
+                counts = self._count()
+                kinds = set(self.filterset.value("kind"))
+                # Every practice has one kind: the kind facet's counts (over every other
+                # filter) summed over the kinds in force are the number of results.
+                total = sum(n for value, _label, n in counts.get("kind", []) if value in kinds)
+                self._memo = (self._build(counts), total)
+                cache.set(key, self._memo, CACHE_SECONDS)
+        return self._memo
+
+    def _build(self, counted):
         facets = []
         for spec in facet_index.counted_facets():
             name = spec.param
@@ -215,11 +222,17 @@ class Browse:
             present = {v.value for v in values}
             for value in selected - present:
                 values.append(FacetValue(value, self.labels[name][value], 0, True))
+            values.sort(key=lambda v: (-v.count, v.label.lower()))
+            facets.append(Facet(name, spec.label, values))
+        return facets
+
+    def facets(self, order="count", expand=""):
+        facets = []
+        for facet in self._counted()[0]:
+            values = facet.values
             if order == "alpha":
-                values.sort(key=lambda v: v.label.lower())
-            else:
-                values.sort(key=lambda v: (-v.count, v.label.lower()))
-            facets.append(Facet(name, spec.label, values, expanded=name == expand))
+                values = sorted(values, key=lambda v: v.label.lower())
+            facets.append(replace(facet, values=values, expanded=facet.name == expand))
         return facets
 
     def filters_in_force(self):
