@@ -246,3 +246,11 @@ def test_a_client_that_has_this_version_gets_304(client, name, args):
 def test_signed_in_curators_get_no_etag(client, superuser):
     client.force_login(superuser)
     assert not client.get(reverse("practices:list")).has_header("ETag")
+
+
+@pytest.mark.django_db
+def test_rebuilding_the_index_changes_no_count(capsys):
+    before = index_state()
+    call_command("rebuild_facet_index")
+    assert index_state() == before
+    assert f"{FacetKey.objects.count()} keys" in capsys.readouterr().out
