@@ -1,9 +1,10 @@
 """The practice browser: cleaned parameters, results, and disjunctive facet counts.
 
 Every facet's counts follow all the *other* active filters, so each value shows what
-ticking it would add. Each facet is one SQL aggregate (GROUP BY over the facet's
-column or link table, restricted to the ids of the matching practices); nothing loops
-over practices in Python. The page also reads the same parameters the export uses, so
+ticking it would add. The counts are SQL aggregates over the facet index
+(facet_index.py): one GROUP BY for every facet not ticked, one per ticked facet, and
+sums of stored counts where the only other filter is the kind; nothing loops over
+practices in Python. The page also reads the same parameters the export uses, so
 `/practices/export.csv?<same query>` gives the same rows in the same order.
 """
 
