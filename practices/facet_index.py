@@ -93,6 +93,8 @@ def _add_counts(where_sql, params, sign):
         f"SELECT {_q('value_id')}, {_q('kind')}, {_q('published')}, %s * COUNT(*) "
         f"FROM {_q(KEY_TABLE)} WHERE {where_sql} "
         f"GROUP BY {_q('value_id')}, {_q('kind')}, {_q('published')} "
+        # Rows locked in one order by every writer: two edits cannot deadlock here.
+        f"ORDER BY {_q('value_id')}, {_q('kind')}, {_q('published')} "
         f"ON CONFLICT ({_q('value_id')}, {_q('kind')}, {_q('published')}) "
         f"DO UPDATE SET {_q('n')} = {_q(COUNT_TABLE)}.{_q('n')} + excluded.{_q('n')}"
     )
