@@ -111,7 +111,10 @@ ENDPOINTS = [
 class Index(APIView):
     """Where everything is: each list, the schema and the documentation."""
 
-    @extend_schema(responses={200: {"type": "object", "additionalProperties": {"type": "string"}}})
+    @extend_schema(
+        tags=["index"],
+        responses={200: {"type": "object", "additionalProperties": {"type": "string"}}},
+    )
     def get(self, request):
         links = {name: reverse(f"api:{name}") for name in ENDPOINTS}
         links["schema"] = reverse("api:schema")
