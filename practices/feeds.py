@@ -37,9 +37,7 @@ class PracticeFeed(Feed):
         return f"City Practice Portal: practices ({filters})"
 
     def subtitle(self, browse):
-        return (
-            "Published practices matching these filters, most recently added or changed first."
-        )
+        return "Published practices matching these filters, most recently added or changed first."
 
     def link(self, browse):
         return f"{reverse('practices:list')}?{self._query(browse)}"

@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import URLResolver, get_resolver, reverse
 from openapi_spec_validator import validate
@@ -245,3 +246,14 @@ def test_other_sites_may_read_the_api_without_credentials(client):
 def test_cors_is_for_the_api_alone(client):
     for url in ("/practices/", "/practices/export.csv", "/"):
         assert "Access-Control-Allow-Origin" not in client.get(url, HTTP_ORIGIN="https://x.example")
+
+
+def test_the_readme_lists_every_endpoint():
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    section = readme.split("\n## API\n", 1)[1].split("\n## ", 1)[0]
+    for path in api_paths():
+        if path in (reverse("api:index"), reverse("api:schema"), reverse("api:docs")):
+            assert path in section
+            continue
+        written = path.replace("{slug}", "<slug>").replace("{pk}", "<id>")
+        assert f"`{written}`" in section, written
