@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from portal.export import export_response
+from portal.fairuse import fair_export
 from portal.http import get_or_404
 from portal.text import clean_param
 
@@ -95,6 +96,7 @@ def network_detail(request, slug):
 
 
 @require_safe
+@fair_export
 def city_export(request):
     name = _name_filter(request)
     return export_response(
@@ -107,6 +109,7 @@ def city_export(request):
 
 
 @require_safe
+@fair_export
 def organisation_export(request):
     name = _name_filter(request)
     kind = _kind_filter(request)
@@ -120,6 +123,7 @@ def organisation_export(request):
 
 
 @require_safe
+@fair_export
 def contact_export(request):
     """Public contacts only, whoever asks: the rest are for curators, in the admin."""
     contacts = Contact.objects.public().for_export()

@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-
-from .fairuse import BUSY_RETRY_AFTER, HeldStream, describe, export_slots, is_exempt, over_limit
 
 CHUNK_SIZE = 500
 BOM = "\ufeff"
@@ -87,63 +85,12 @@ def wants_json(request):
     return request.GET.get("format") == "json"
 
 
-def refusal(request, message, retry_after):
-    """429 Too Many Requests, in the format the export was asked in."""
-    if wants_json(request):
-        response = JsonResponse({"status": 429, "detail": message}, status=429)
-    else:
-        response = HttpResponse(
-            message + "\n", status=429, content_type="text/plain; charset=utf-8"
-        )
-    response["Retry-After"] = str(retry_after)
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _fair_use(request):
-    """(refusal response or None, release callable). Anonymous exports are counted per
-    address; a GET also needs one of the server's export slots while it streams."""
-    rate = settings.FAIR_USE_EXPORT_RATE
-    wait = over_limit(request, "export", rate)
-    if wait is not None:
-        message = (
-            f"Too many exports from your address: the portal allows {describe(rate)}. "
-            f"Try again in {wait} seconds."
-        )
-        return refusal(request, message, wait), None
-    if request.method == "HEAD" or is_exempt(request):
-        return None, None
-    release = export_slots.take()
-    if release is None:
-        message = (
-            "The portal is already streaming as many exports as it runs at once. "
-            f"Try again in {BUSY_RETRY_AFTER} seconds."
-        )
-        return refusal(request, message, BUSY_RETRY_AFTER), None
-    return None, release
-
-
 def export_response(request, *, queryset, columns, name, filters=None, row_count=None):
     """Stream `queryset` as `name-YYYY-MM-DD.csv` (or .json with ?format=json).
 
     HEAD gets the same headers, the row count included, without the rows: a client can
-    check what an export holds (`curl -I`) without the database building it. Fair use
-    comes first (portal/fairuse.py), before the rows are counted.
+    check what an export holds (`curl -I`) without the database building it.
     """
-    refused, release = _fair_use(request)
-    if refused is not None:
-        return refused
-    try:
-        response = _streamed(request, queryset, columns, name, row_count, release)
-    except BaseException:
-        if release is not None:
-            release()
-        raise
-    response["X-Filters"] = urlencode(filters or {}, doseq=True)
-    return response
-
-
-def _streamed(request, queryset, columns, name, row_count, release):
     if row_count is None:
         row_count = queryset.count() if hasattr(queryset, "count") else len(queryset)
     today = timezone.localdate().isoformat()
@@ -153,17 +100,16 @@ def _streamed(request, queryset, columns, name, row_count, release):
         content_type, filename = "text/csv; charset=utf-8", f"{name}-{today}.csv"
     if request.method == "HEAD":
         response = HttpResponse(content_type=content_type)
+    elif wants_json(request):
+        rows = _rows(queryset, columns, request)
+        response = StreamingHttpResponse(_json_stream(rows), content_type=content_type)
     else:
         rows = _rows(queryset, columns, request)
-        if wants_json(request):
-            stream = _json_stream(rows)
-        else:
-            stream = _csv_stream(rows, columns, bom=request.GET.get("bom") == "1")
-        if release is not None:
-            stream = HeldStream(stream, release)
-        response = StreamingHttpResponse(stream, content_type=content_type)
+        bom = request.GET.get("bom") == "1"
+        response = StreamingHttpResponse(_csv_stream(rows, columns, bom), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Row-Count"] = str(row_count)
+    response["X-Filters"] = urlencode(filters or {}, doseq=True)
     response["X-Portal-Version"] = settings.PORTAL_VERSION
     response["X-Exported-At"] = timezone.now().replace(microsecond=0).isoformat()
     response["Cache-Control"] = "no-store"

@@ -1,17 +1,21 @@
-"""Fair use: anonymous exports and API calls are counted per client address, and full
+"""Fair use: anonymous exports and API calls are counted per client address, and
 exports share a few slots per server process.
 
 Counting is django-ratelimit's (fixed windows in the cache `RATELIMIT_USE_CACHE` names);
 this module decides who is counted (everyone but active staff), from which address, and
-how a refusal reads. The API (api/throttling.py) and every export (portal/export.py)
-ask `over_limit()`; exports also take an `export_slot()` while they stream.
+how a refusal reads. The API asks `over_limit()` (api/throttling.py); every export view
+is wrapped in `@fair_export`, which also holds one of `export_slots` while it streams.
 """
 
 import ipaddress
 import threading
+from functools import wraps
 
 from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django_ratelimit.core import get_usage
+
+from .export import wants_json
 
 # A refused export says when to come back; a slot frees when some export ends, which
 # a client cannot know, so it is told a short wait.
@@ -134,3 +138,63 @@ class HeldStream:
             release()
         if hasattr(self._stream, "close"):
             self._stream.close()
+
+
+def refusal(request, message, retry_after):
+    """429 Too Many Requests, in the format the export was asked in."""
+    if wants_json(request):
+        response = JsonResponse({"status": 429, "detail": message}, status=429)
+    else:
+        response = HttpResponse(
+            message + "\n", status=429, content_type="text/plain; charset=utf-8"
+        )
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _admit_export(request):
+    """(refusal or None, release or None): counted per address, then a slot for a GET."""
+    rate = settings.FAIR_USE_EXPORT_RATE
+    wait = over_limit(request, "export", rate)
+    if wait is not None:
+        message = (
+            f"Too many exports from your address: the portal allows {describe(rate)}. "
+            f"Try again in {wait} seconds."
+        )
+        return refusal(request, message, wait), None
+    if request.method == "HEAD" or is_exempt(request):
+        return None, None
+    release = export_slots.take()
+    if release is None:
+        message = (
+            "The portal is already streaming as many exports as it runs at once. "
+            f"Try again in {BUSY_RETRY_AFTER} seconds."
+        )
+        return refusal(request, message, BUSY_RETRY_AFTER), None
+    return None, release
+
+
+def fair_export(view):
+    """An export view under fair use: refused before it counts a row when over the
+    limit or when every slot is busy; its stream holds a slot until it ends or closes."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        refused, release = _admit_export(request)
+        if refused is not None:
+            return refused
+        if release is None:
+            return view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except BaseException:
+            release()
+            raise
+        if response.streaming:
+            response.streaming_content = HeldStream(response.streaming_content, release)
+        else:
+            release()
+        return response
+
+    return wrapped

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from portal.export import export_response
+from portal.fairuse import fair_export
 from portal.http import get_or_404
 from sources.models import SourceDocument
 
@@ -49,6 +50,7 @@ def _single_theme(browse):
 
 
 @require_safe
+@fair_export
 def practice_export(request):
     """Exactly the browser's results for the same parameters, in the same order."""
     browse = Browse(request.GET, request.user)

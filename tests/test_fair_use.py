@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from portal.fairuse import client_address, export_slots
 
+from .test_http import url_patterns
 from .test_settings import run_check
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,22 @@ def test_exports_over_the_limit_get_a_429_in_the_format_asked(client, fair_use):
     assert as_json.status_code == 429
     assert as_json.json()["status"] == 429
     assert "Too many exports" in as_json.json()["detail"]
+
+
+def test_every_export_is_under_fair_use(client, fair_use):
+    exports = [
+        reverse(name, kwargs={"slug": "values-theme-a"} if pattern.pattern.converters else None)
+        for name, pattern in url_patterns()
+        if name.endswith("export")
+    ]
+    assert len(exports) >= 5
+    for url in exports:
+        fair_use.FAIR_USE_EXPORT_RATE = "1/h"
+        caches[fair_use.RATELIMIT_USE_CACHE].clear()
+        first = client.get(url)
+        assert first.status_code == 200, url
+        read(first)
+        assert client.get(url).status_code == 429, url
 
 
 def test_the_api_and_exports_have_separate_budgets(client, fair_use):
