@@ -6,6 +6,8 @@ import datetime
 import pytest
 import time_machine
 from django.core.cache import caches
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -15,6 +17,7 @@ from .test_http import url_patterns
 from .test_settings import run_check
 
 pytestmark = pytest.mark.django_db
+NOON = datetime.datetime(2026, 5, 4, 12, 0, tzinfo=datetime.UTC)
 API = reverse("api:practices")
 EXPORT = reverse("practices:export")
 
@@ -28,11 +31,25 @@ def fair_use(settings):
     settings.FAIR_USE_EXPORT_CONCURRENCY = 1
     caches[settings.RATELIMIT_USE_CACHE].clear()
     export_slots.reset()
-    return settings
+    # Limits count in fixed windows: a clock that moved on between two requests could
+    # open a new window mid-test. It stands still unless a test moves it.
+    with time_machine.travel(NOON, tick=False):
+        yield settings
 
 
 def read(response):
     return b"".join(response.streaming_content)
+
+
+def close(response):
+    """What the server does when a download ends or breaks off. Done as the test client
+    does it: closing fires request_finished, whose close_old_connections would otherwise
+    close the test's own database connection (on PostgreSQL, mid-transaction)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def test_api_calls_over_the_limit_get_a_json_429_with_retry_after(client, fair_use):
@@ -56,7 +73,7 @@ def test_api_calls_over_the_limit_get_a_json_429_with_retry_after(client, fair_u
 
 
 def test_the_limit_lifts_after_retry_after(client, fair_use):
-    with time_machine.travel(datetime.datetime(2026, 5, 4, 12, 0, tzinfo=datetime.UTC)) as clock:
+    with time_machine.travel(NOON, tick=False) as clock:
         for _ in range(5):
             client.get(reverse("api:themes"))
         refused = client.get(reverse("api:themes"))
@@ -131,7 +148,7 @@ def test_only_so_many_exports_stream_at_once(client, fair_use):
     read(first)  # the download ends: the slot is free again
     second = client.get(reverse("cities:export"))
     assert second.status_code == 200
-    second.close()  # a download broken off also gives its slot back
+    close(second)  # a download broken off also gives its slot back
     third = client.get(EXPORT, {"format": "json"})
     assert third.status_code == 200
     assert read(third).startswith(b"[")
@@ -148,11 +165,11 @@ def test_staff_exports_do_not_wait_for_a_slot(client, fair_use, editor):
 def test_a_slot_is_given_back_once_however_the_stream_ends(client, fair_use):
     response = client.get(EXPORT)
     read(response)
-    response.close()  # the server closes after the last chunk too: no second release
+    close(response)  # the server closes after the last chunk too: no second release
     fair_use.FAIR_USE_EXPORT_CONCURRENCY = 1
     held = client.get(EXPORT)
     assert client.get(EXPORT).status_code == 429  # still one slot, not two
-    held.close()
+    close(held)
 
 
 @pytest.mark.parametrize(
