@@ -11,6 +11,8 @@ Cursors are signed: a client can hand them back but not forge one, so a cursor's
 always are what the server wrote, and garbage is a clear 400.
 """
 
+import hashlib
+
 from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import F, FloatField, Q
@@ -65,6 +67,8 @@ class Keyset:
     def __init__(self, queryset):
         order = queryset.query.order_by or queryset.model._meta.ordering
         self.keys = [_key(term) for term in order]
+        # Names the order, so that a cursor is only ever read in the order it was made in.
+        self.signature = hashlib.sha256(repr(list(order)).encode()).hexdigest()[:12]
         annotations = {}
         for index, (expression, _desc, _nulls) in enumerate(self.keys):
             # Floats (the search rank, a real on PostgreSQL) are read at double precision,
@@ -123,12 +127,13 @@ def page_size(request):
 
 class KeysetPagination(BasePagination):
     """?cursor= (from a page's next/previous link) and ?page_size= (1 to 100, default
-    20). `tag` names the order a cursor belongs to (the practice list's sort)."""
+    20), over the queryset's own order."""
 
-    def paginate_queryset(self, queryset, request, view=None, tag=""):
-        self.request, self.tag = request, tag
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
         self.size = page_size(request)
         keyset = Keyset(queryset)
+        self.tag = keyset.signature
         position = self._position(request, len(keyset.keys))
         backwards = position is not None and position["d"] == "p"
         rows = keyset.queryset

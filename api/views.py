@@ -61,10 +61,8 @@ class PracticeList(APIView):
         with_facets = _wants_facets(request)
         browse = Browse(request.query_params, request.user)
         paginator = KeysetPagination()
-        # The cursor belongs to the order in force: another sort cannot reuse it.
-        page = paginator.paginate_queryset(
-            browse.results().for_list(), request, self, tag=browse.sort
-        )
+        # The browser's order, read off its queryset: a cursor belongs to that order.
+        page = paginator.paginate_queryset(browse.results().for_list(), request, self)
         data = {
             "total": browse.count(),
             **paginator.links(),
