@@ -2,10 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connections
 from pytest_django.plugin import blocking_manager_key
 
+from portal.fairuse import export_slots
 from tests import snapshot
 
 
@@ -23,6 +25,17 @@ def _fast_password_hashing(settings):
     # Production hashes with PBKDF2 (a million rounds, ~0.25 s a password here); tests
     # create and log in dozens of throwaway users and test no hashing strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fair_use_off(settings):
+    # Every test client shares one address, and most tests leave export streams unread
+    # (so never closed): rate limits and export slots would trip tests about something
+    # else. tests/test_fair_use.py turns them on; each test starts with fresh counts.
+    settings.RATELIMIT_ENABLE = False
+    settings.FAIR_USE_EXPORT_CONCURRENCY = 0
+    caches[settings.RATELIMIT_USE_CACHE].clear()
+    export_slots.reset()
 
 
 LOADED = pytest.StashKey[tuple]()

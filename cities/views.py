@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from portal.export import export_response
+from portal.fairuse import fair_export
 from portal.http import get_or_404
 from portal.text import clean_param
 from sources.versioning import conditional_on_content
@@ -103,6 +104,7 @@ def network_detail(request, slug):
 
 @require_safe
 @conditional_on_content
+@fair_export
 def city_export(request):
     name = _name_filter(request)
     return export_response(
@@ -116,6 +118,7 @@ def city_export(request):
 
 @require_safe
 @conditional_on_content
+@fair_export
 def organisation_export(request):
     name = _name_filter(request)
     kind = _kind_filter(request)
@@ -129,6 +132,7 @@ def organisation_export(request):
 
 
 @require_safe
+@fair_export
 def contact_export(request):
     """Public contacts only, whoever asks: the rest are for curators, in the admin."""
     contacts = Contact.objects.public().for_export()

@@ -95,11 +95,16 @@ INSTALLED_APPS = [
     "reversion",
     "reversion_compare",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_ratelimit",
     "portal",
     "sources",
     "cities",
     "practices",
     "benchmarks",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +120,7 @@ MIDDLEWARE = [
     "portal.middleware.permissions_policy",
     # Reads the content version at most once a request (cache keys, ETags).
     "sources.versioning.ContentVersionMiddleware",
+    "api.middleware.cors",
     # Last, as django-axes requires: it answers a locked-out sign-in itself.
     "axes.middleware.AxesMiddleware",
 ]
@@ -173,6 +179,64 @@ PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), browsing-topics=()"
 )
+
+# ----- Fair use: rate limits (django-ratelimit) and export slots --------------------------
+# Anonymous exports and API calls are counted per client address; staff are exempt.
+# Rates are "<count>/<s|m|h|d>".
+
+
+def env_rate(name, default):
+    value = os.environ.get(name) or default
+    count, _, period = value.partition("/")
+    if not count.isdigit() or period not in {"s", "m", "h", "d"}:
+        raise ImproperlyConfigured(
+            f"{name} must be like 30/h (a count per s, m, h or d); got {value!r}"
+        )
+    return value
+
+
+FAIR_USE_EXPORT_RATE = env_rate("DJANGO_EXPORT_RATE_LIMIT", "30/h")
+FAIR_USE_API_RATE = env_rate("DJANGO_API_RATE_LIMIT", "120/m")
+# Exports streaming at once in one server process; 0 for no cap.
+FAIR_USE_EXPORT_CONCURRENCY = env_int("DJANGO_EXPORT_CONCURRENCY", 2)
+FAIR_USE_BEHIND_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+RATELIMIT_IP_META_KEY = "portal.fairuse.client_address"
+# A cache that cannot count lets requests through: the public API and exports must not
+# go down with the cache.
+RATELIMIT_FAIL_OPEN = True
+
+# ----- The read API (Django REST Framework, drf-spectacular) ----------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Read-only: a signed-in curator sees drafts as on the site; CORS never sends cookies.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.FairUseThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    # ?format= is the exports' parameter; the API speaks JSON only.
+    "URL_FORMAT_OVERRIDE": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "City Practice Portal API",
+    "DESCRIPTION": (
+        "Read-only JSON over the knowledge base: the practice browser's filters, facets "
+        "and order, with cursor pagination. Anonymous callers see published records only."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Anonymous by design: a curator's session is not something to document or try out.
+    "AUTHENTICATION_WHITELIST": [],
+    # Three models have a "kind": each its own name in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "PracticeKindEnum": "practices.models.PracticeKind",
+        "OrganisationKindEnum": "cities.models.Organisation.Kind",
+        "SourceKindEnum": "sources.models.SourceDocument.Kind",
+    },
+}
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -237,6 +301,20 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+
+# Fair use counts in the same cache (see the fair-use settings above).
+RATELIMIT_USE_CACHE = os.environ.get("DJANGO_RATELIMIT_CACHE", "default")
+if RATELIMIT_USE_CACHE in CACHES and CACHES[RATELIMIT_USE_CACHE]["BACKEND"].endswith(
+    ".locmem.LocMemCache"
+):
+    # django-ratelimit refuses a per-process cache (E003) and warns on any backend it does
+    # not list (W001). Without REDIS_URL (make run, tests) each server process counts on
+    # its own: a client may reach the limit once per process. README says so.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+elif CACHES[RATELIMIT_USE_CACHE]["BACKEND"].endswith(".redis.RedisCache"):
+    # Django's own Redis backend counts atomically (INCR); django-ratelimit's list of
+    # backends predates it, hence W001.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -24,6 +24,7 @@ urlpatterns = [
     path("themes/", practice_views.theme_list, name="themes"),
     path("", include("cities.urls")),
     path("benchmarks/", include("benchmarks.urls")),
+    path("api/v1/", include("api.urls")),
 ]
 
 handler404 = "portal.views.not_found"

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from api.errors import json_error
 from cities.models import City, Organisation
 from practices.models import Practice, Theme
 
@@ -69,7 +70,14 @@ def password_reset(request, *args, **kwargs):
     return render(request, "404.html", {"message": message}, status=404)
 
 
+def _is_api(request):
+    return request.path.startswith("/api/")
+
+
 def not_found(request, exception=None):
+    if _is_api(request):
+        message = _not_found_message(exception) or "Nothing here: see /api/v1/ for the API's lists."
+        return json_error(404, message)
     return render(request, "404.html", {"message": _not_found_message(exception)}, status=404)
 
 
@@ -86,4 +94,6 @@ def forbidden(request, exception=None):
 
 
 def server_error(request):
+    if _is_api(request):
+        return json_error(500, "The server failed to answer; the error has been logged.")
     return render(request, "500.html", status=500)

@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from portal.export import export_rows
+from portal.fairuse import fair_export
 from portal.http import get_or_404
 from sources.models import SourceDocument
 from sources.versioning import conditional_on_content
@@ -72,6 +73,7 @@ def _single_theme(browse):
 
 @require_safe
 @conditional_on_content
+@fair_export
 def practice_export(request):
     """Exactly the browser's results for the same parameters, in the same order."""
     browse = Browse(request.GET, request.user)

@@ -48,6 +48,12 @@ def arguments():
         "benchmarks:detail": {"slug": benchmark.slug},
         "benchmarks:compare": {"slug": benchmark.slug},
         "benchmarks:compare_export": {"slug": benchmark.slug},
+        "api:practice": {"slug": Practice.objects.published().first().slug},
+        "api:city": {"slug": city.slug},
+        "api:organisation": {"slug": Organisation.objects.first().slug},
+        "api:network": {"slug": Network.objects.first().slug},
+        "api:benchmark": {"slug": benchmark.slug},
+        "api:assessment": {"pk": assessment.pk},
     }
 
 

@@ -13,13 +13,14 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-PACKAGES = ("portal", "sources", "cities", "practices", "benchmarks")
+PACKAGES = ("portal", "sources", "cities", "practices", "benchmarks", "api")
 LAYERS = (
-    ("portal.text", "portal.export", "portal.http", "portal.templatetags"),
+    ("portal.text", "portal.export", "portal.fairuse", "portal.http", "portal.templatetags"),
     ("sources",),
     ("cities",),
     ("practices",),
     ("benchmarks",),
+    ("api",),  # the read API, built on every app below; the site's URLs route to it
     ("portal",),  # everything else in portal: settings, urls, views, sitemaps, wsgi
 )
 MAX_MODULE_LINES = 400

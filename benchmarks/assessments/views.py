@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cities.models import City
 from portal.export import Column, export_response
+from portal.fairuse import fair_export
 from portal.http import get_or_404
 from portal.text import clean_param
 from practices.models import Practice
@@ -153,6 +154,7 @@ def compare(request, slug):
 
 
 @require_safe
+@fair_export
 def compare_export(request, slug):
     """The comparison matrix as CSV or JSON, through the same export code as every list."""
     benchmark, factors, rows, _unknown = _compared(request, slug)

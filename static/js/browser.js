@@ -17,6 +17,10 @@
       .then(function (html) {
         region.innerHTML = html;
         region.removeAttribute("aria-busy");
+        // The page's feed link follows the filters, as the one in the results does.
+        var follow = document.getElementById("follow-feed");
+        var alternate = document.querySelector('link[rel="alternate"][type="application/atom+xml"]');
+        if (follow && alternate) alternate.href = follow.href;
         var target = focusId && document.getElementById(focusId);
         if (target) target.focus();
       })

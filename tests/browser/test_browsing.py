@@ -133,3 +133,17 @@ def test_the_browser_fits_a_narrow_phone(browser, site):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     context.close()
+
+
+def test_the_follow_link_and_the_pages_feed_follow_the_ticked_filters(page, site):
+    page.goto(f"{site}/practices/")
+    tick(page, "theme", "volunteering")
+    follow = page.get_by_role("link", name="Follow these results")
+    expect(follow).to_have_attribute("href", "/practices/feed/?theme=volunteering")
+    alternate = page.locator('link[rel="alternate"][type="application/atom+xml"]')
+    expect(alternate).to_have_attribute(
+        "href", re.compile(r"/practices/feed/\?theme=volunteering$")
+    )
+    feed = page.request.get(site + follow.get_attribute("href"))
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    assert feed.text().count("<entry>") == shown().filter(themes__slug="volunteering").count()
