@@ -21,6 +21,15 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    # The in-memory cache outlives each test's rollback: a test that wrote past the
+    # signals (raw SQL, bulk updates) must not leave counts for the next to read.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Production hashes with PBKDF2 (a million rounds, ~0.25 s a password here); tests
     # create and log in dozens of throwaway users and test no hashing strength.
