@@ -24,7 +24,7 @@ _EXTREMES = ((-10.6, 52.1), (-9.6, 38.7), (25.8, 71.2), (24.8, 34.8), (33.0, 44.
 _MARGIN = 0.03
 WIDTH = 1000.0
 # Marker radii in map units (the map is WIDTH units wide, however wide it is shown).
-R_MIN, R_MAX = 5.0, 20.0
+R_MIN, R_MAX = 6.0, 22.0
 
 _phi0, _lam0 = math.radians(LAT0), math.radians(LON0)
 
@@ -90,6 +90,17 @@ class Place:
         return bool(self.x)
 
     @property
+    def label_x(self):
+        # The name beside the circle, on the side with room for it.
+        offset = float(self.r) + 6
+        x = float(self.x)
+        return f"{x - offset:.1f}" if x > WIDTH * 0.7 else f"{x + offset:.1f}"
+
+    @property
+    def label_anchor(self):
+        return "end" if float(self.x) > WIDTH * 0.7 else "start"
+
+    @property
     def why_not_on_map(self):
         if self.latitude is None or self.longitude is None:
             return "no coordinates"
@@ -108,6 +119,18 @@ class CityMap:
     filter_links: bool = False
     width: float = WIDTH
     height: float = HEIGHT
+
+    @property
+    def viewbox_width(self):
+        return f"{self.width:g}"
+
+    @property
+    def viewbox_height(self):
+        return f"{self.height:g}"
+
+    @property
+    def viewbox(self):
+        return f"{self.viewbox_width} {self.viewbox_height}"
 
     @property
     def markers(self):

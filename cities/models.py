@@ -3,7 +3,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -46,6 +46,11 @@ class Country(models.Model):
             raise ValidationError({"code": "Use the two capital letters of ISO 3166-1 alpha-2."})
 
 
+# The cities list's sort keys (?sort=), the default first: the order of the page and of
+# its CSV alike.
+CITY_SORTS = ("country", "name", "population", "practices")
+
+
 class CityQuerySet(models.QuerySet):
     def for_list(self):
         """The /cities/ page: country names and published practice counts in one query."""
@@ -55,6 +60,23 @@ class CityQuerySet(models.QuerySet):
 
     def named(self, text):
         return self.filter(name__icontains=text) if text else self
+
+    def sorted_by(self, key):
+        """The cities list's orders (CITY_SORTS), each ending in a unique tie-breaker.
+        `practices` reads for_list()'s count; an unknown key gets the default order."""
+        if key == "name":
+            return self.order_by("name", "pk")
+        if key == "population":
+            return self.order_by(F("population").desc(nulls_last=True), "name", "pk")
+        if key == "practices":
+            return self.order_by("-practice_count", "name", "pk")
+        return self.order_by("country__name", "name", "pk")
+
+    def with_networks(self):
+        """Each city's memberships with their networks: one more query for any number."""
+        return self.prefetch_related(
+            models.Prefetch("memberships", queryset=Membership.objects.select_related("network"))
+        )
 
     def for_detail(self):
         return self.select_related("country").prefetch_related("citations__document")

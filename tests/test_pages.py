@@ -33,7 +33,7 @@ def pages():
 
 # Upper bounds per page. They must hold however much content there is (see below).
 BOUNDS = {
-    "home": 5,
+    "home": 8,
     "practices": 22,
     "practice": 14,
     "source": 2,
@@ -43,7 +43,7 @@ BOUNDS = {
     "organisations": 2,
     "organisation": 10,
     "networks": 2,
-    "network": 6,
+    "network": 7,
     "benchmarks": 2,
     "benchmark": 8,
     "contextual": 3,
