@@ -5,6 +5,8 @@ title, the place, the portal with the page's address and the date of its last ch
 and the source document the portal took it from.
 """
 
+from django.utils.timezone import localdate
+
 PORTAL = "City Practice Portal"
 # TeX's special characters, escaped so that a title with "&" or "%" compiles.
 _TEX = str.maketrans(
@@ -21,6 +23,11 @@ _TEX = str.maketrans(
         "^": r"\textasciicircum{}",
     }
 )
+
+
+def _updated(practice):
+    # The day in the portal's time zone, as the page's "Last updated" shows it.
+    return localdate(practice.updated).isoformat()
 
 
 def _tex(text):
@@ -42,7 +49,7 @@ def plain(practice, url):
     text = f"{author} ({year}). {practice.title.rstrip('.')}."
     if place:
         text += f" {place}."
-    text += f" {PORTAL}, {url}, last updated {practice.updated.date().isoformat()}."
+    text += f" {PORTAL}, {url}, last updated {_updated(practice)}."
     if sources:
         text += f" Source: {sources}."
     return text
@@ -53,7 +60,7 @@ def bibtex(practice, url):
     author, place, sources = _parts(practice)
     note = [
         f"{place}." if place else "",
-        f"Last updated {practice.updated.date().isoformat()}.",
+        f"Last updated {_updated(practice)}.",
         f"Source: {sources}." if sources else "",
     ]
     fields = [
