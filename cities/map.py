@@ -25,6 +25,10 @@ _MARGIN = 0.03
 WIDTH = 1000.0
 # Marker radii in map units (the map is WIDTH units wide, however wide it is shown).
 R_MIN, R_MAX = 6.0, 22.0
+# A zoomed map (the browser's, a network's): the margin around its circles, its least
+# width (about Germany's), and its shape, wider than high so that it leaves room for
+# the page below it.
+ZOOM_PAD, ZOOM_MIN, ZOOM_ASPECT = 40.0, 320.0, 0.75
 
 _phi0, _lam0 = math.radians(LAT0), math.radians(LON0)
 
@@ -117,20 +121,20 @@ class CityMap:
     # Markers link to the practice browser with the city filter set, the other
     # filters kept (the template builds those links with {% querystring %}).
     filter_links: bool = False
-    width: float = WIDTH
-    height: float = HEIGHT
-
-    @property
-    def viewbox_width(self):
-        return f"{self.width:g}"
-
-    @property
-    def viewbox_height(self):
-        return f"{self.height:g}"
+    # The part of the frame shown (x, y, width, height): all of it, or around the markers.
+    view: tuple = (0.0, 0.0, WIDTH, HEIGHT)
 
     @property
     def viewbox(self):
-        return f"{self.viewbox_width} {self.viewbox_height}"
+        return " ".join(f"{round(v, 1):g}" for v in self.view)
+
+    @property
+    def image_width(self):
+        return f"{WIDTH:g}"
+
+    @property
+    def image_height(self):
+        return f"{HEIGHT:g}"
 
     @property
     def markers(self):
@@ -158,19 +162,42 @@ def radius(count, largest):
     return R_MIN + (R_MAX - R_MIN) * math.sqrt(max(count, 0) / largest)
 
 
-def city_map(places, title, filter_links=False):
+def zoomed_view(circles):
+    """The part of the frame around circles [(x, y, r)]: padded, at least ZOOM_MIN
+    wide, ZOOM_ASPECT as high as wide where the frame allows."""
+    x0 = min(x - r for x, _y, r in circles) - ZOOM_PAD
+    x1 = max(x + r for x, _y, r in circles) + ZOOM_PAD
+    y0 = min(y - r for _x, y, r in circles) - ZOOM_PAD
+    y1 = max(y + r for _x, y, r in circles) + ZOOM_PAD
+    width = min(max(x1 - x0, (y1 - y0) / ZOOM_ASPECT, ZOOM_MIN), WIDTH)
+    height = min(max(y1 - y0, width * ZOOM_ASPECT), HEIGHT)
+    # Centred on the circles, shifted back inside the frame where it overhangs.
+    left = min(max((x0 + x1 - width) / 2, 0.0), WIDTH - width)
+    top = min(max((y0 + y1 - height) / 2, 0.0), HEIGHT - height)
+    return (left, top, width, height)
+
+
+def city_map(places, title, filter_links=False, zoom=False):
     """A map of `places` (Place objects): projects and sizes each one that has
-    coordinates inside the frame; the others stay in the list. No query."""
+    coordinates inside the frame; the others stay in the list. With `zoom`, the map
+    shows the part of Europe its cities are in. No query."""
     places = sorted(places, key=lambda p: (p.name.lower(), p.country, p.slug))
     largest = max((p.count for p in places), default=0)
+    circles = {}
     for place in places:
         if place.latitude is None or place.longitude is None:
             continue
         x, y = project(float(place.longitude), float(place.latitude))
         if inside(x, y):
-            place.x, place.y = f"{x:.1f}", f"{y:.1f}"
-            place.r = f"{radius(place.count, largest):.1f}"
-    return CityMap(title, places, filter_links=filter_links)
+            circles[place.slug] = (x, y, radius(place.count, largest))
+    view = zoomed_view(circles.values()) if zoom and circles else (0.0, 0.0, WIDTH, HEIGHT)
+    # Zoomed in, circles grow less than the map does, so that neighbours come apart.
+    shrink = math.sqrt(view[2] / WIDTH)
+    for place in places:
+        if place.slug in circles:
+            x, y, r = circles[place.slug]
+            place.x, place.y, place.r = f"{x:.1f}", f"{y:.1f}", f"{r * shrink:.1f}"
+    return CityMap(title, places, filter_links=filter_links, view=view)
 
 
 def place_of(city, count, current=False):
@@ -187,7 +214,8 @@ def place_of(city, count, current=False):
     )
 
 
-def cities_map(cities, title, current=None):
+def cities_map(cities, title, current=None, zoom=False):
     """A map of City objects annotated with practice_count (CityQuerySet.for_list())."""
     slug = current.slug if current is not None else None
-    return city_map([place_of(c, c.practice_count, c.slug == slug) for c in cities], title)
+    places = [place_of(c, c.practice_count, c.slug == slug) for c in cities]
+    return city_map(places, title, zoom=zoom)

@@ -121,7 +121,7 @@ def network_detail(request, slug):
     members = City.objects.for_list().filter(memberships__network=network)
     context = {
         "network": network,
-        "map": cities_map(members, f"Map of the member cities of {network.name}"),
+        "map": cities_map(members, f"Map of the member cities of {network.name}", zoom=True),
     }
     return render(request, "cities/network_detail.html", context)
 

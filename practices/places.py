@@ -24,4 +24,4 @@ def results_map(facets):
         return None
     cities = City.objects.filter(slug__in=list(counts)).select_related("country")
     places = [place_of(city, counts[city.slug]) for city in cities]
-    return city_map(places, TITLE, filter_links=True)
+    return city_map(places, TITLE, filter_links=True, zoom=True)

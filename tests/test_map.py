@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cities import map as citymap
 from cities.models import City, Country, Network
 from practices.models import Practice
 
@@ -159,3 +160,28 @@ def test_a_map_costs_the_same_queries_whatever_the_number_of_cities(client, url)
     queries_after, markers_after = measure()
     assert markers_after == markers_before + 12
     assert queries_after == queries_before
+
+
+def view_and_circles(response):
+    text = response.content.decode()
+    view = [
+        float(v)
+        for v in re.search(r'class="city-map-svg" viewBox="([^"]*)"', text).group(1).split()
+    ]
+    circles = [
+        tuple(float(v) for v in match)
+        for match in re.findall(r'<circle cx="([^"]*)" cy="([^"]*)" r="([^"]*)"/>', text)
+    ]
+    return view, circles
+
+
+def test_the_browser_map_zooms_to_the_cities_of_the_results(client):
+    whole, _circles = view_and_circles(client.get(reverse("cities:list")))
+    assert whole == [0, 0, citymap.WIDTH, citymap.HEIGHT]
+    view, circles = view_and_circles(client.get(reverse("practices:list"), {"country": "SE"}))
+    left, top, width, height = view
+    assert citymap.ZOOM_MIN <= width < citymap.WIDTH / 2 and height < citymap.HEIGHT / 2
+    assert len(circles) >= 2
+    for x, y, r in circles:
+        assert left <= x - r and x + r <= left + width
+        assert top <= y - r and y + r <= top + height
