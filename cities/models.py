@@ -46,9 +46,13 @@ class Country(models.Model):
             raise ValidationError({"code": "Use the two capital letters of ISO 3166-1 alpha-2."})
 
 
-# The cities list's sort keys (?sort=), the default first: the order of the page and of
-# its CSV alike.
-CITY_SORTS = ("country", "name", "population", "practices")
+# The cities list's orders (?sort=), default first, page and CSV alike; pk breaks ties.
+CITY_ORDERS = {
+    "country": ("country__name", "name", "pk"),
+    "name": ("name", "pk"),
+    "population": (F("population").desc(nulls_last=True), "name", "pk"),
+    "practices": ("-practice_count", "name", "pk"),
+}
 
 
 class CityQuerySet(models.QuerySet):
@@ -62,21 +66,12 @@ class CityQuerySet(models.QuerySet):
         return self.filter(name__icontains=text) if text else self
 
     def sorted_by(self, key):
-        """The cities list's orders (CITY_SORTS), each ending in a unique tie-breaker.
-        `practices` reads for_list()'s count; an unknown key gets the default order."""
-        if key == "name":
-            return self.order_by("name", "pk")
-        if key == "population":
-            return self.order_by(F("population").desc(nulls_last=True), "name", "pk")
-        if key == "practices":
-            return self.order_by("-practice_count", "name", "pk")
-        return self.order_by("country__name", "name", "pk")
+        """One of CITY_ORDERS; an unknown key gets the default order."""
+        return self.order_by(*CITY_ORDERS.get(key, CITY_ORDERS["country"]))
 
     def with_networks(self):
-        """Each city's memberships with their networks: one more query for any number."""
-        return self.prefetch_related(
-            models.Prefetch("memberships", queryset=Membership.objects.select_related("network"))
-        )
+        """Each city's memberships and networks: two more queries, for any number."""
+        return self.prefetch_related("memberships__network")
 
     def for_detail(self):
         return self.select_related("country").prefetch_related("citations__document")

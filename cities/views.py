@@ -7,7 +7,7 @@ from portal.text import clean_param
 
 from .exports import CITY_COLUMNS, CONTACT_COLUMNS, ORGANISATION_COLUMNS
 from .map import cities_map
-from .models import CITY_SORTS, City, Contact, Membership, Network, Organisation
+from .models import CITY_ORDERS, City, Contact, Membership, Network, Organisation
 
 # What apps built on this one add to the city page (benchmarks: the city's VALUES
 # assessments), so that cities never imports them. Each is (request, city) -> context.
@@ -37,7 +37,7 @@ SORTABLE = (
 def _city_sort(request):
     # An unknown order is no error: the list comes in its default order, as the browser does.
     sort = request.GET.get("sort", "")
-    return sort if sort in CITY_SORTS else CITY_SORTS[0]
+    return sort if sort in CITY_ORDERS else next(iter(CITY_ORDERS))
 
 
 @require_safe

@@ -38,7 +38,7 @@ BOUNDS = {
     "practice": 14,
     "source": 2,
     "themes": 2,
-    "cities": 2,
+    "cities": 3,
     "city": 25,
     "organisations": 2,
     "organisation": 10,
