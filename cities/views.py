@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 from portal.export import export_response
 from portal.http import get_or_404
 from portal.text import clean_param
+from sources.versioning import conditional_on_content
 
 from .exports import CITY_COLUMNS, CONTACT_COLUMNS, ORGANISATION_COLUMNS
 from .map import cities_map
@@ -41,6 +42,7 @@ def _city_sort(request):
 
 
 @require_safe
+@conditional_on_content
 def city_list(request):
     name = _name_filter(request)
     sort = _city_sort(request)
@@ -64,6 +66,7 @@ def city_list(request):
 
 
 @require_safe
+@conditional_on_content
 def city_detail(request, slug):
     city = get_or_404(City.objects.for_detail(), "city", slug=slug)
     context = {
@@ -82,6 +85,7 @@ def city_detail(request, slug):
 
 
 @require_safe
+@conditional_on_content
 def organisation_list(request):
     name = _name_filter(request)
     kind = _kind_filter(request)
@@ -96,6 +100,7 @@ def organisation_list(request):
 
 
 @require_safe
+@conditional_on_content
 def organisation_detail(request, slug):
     organisation = get_or_404(Organisation.objects.for_detail(), "organisation", slug=slug)
     context = {
@@ -111,11 +116,13 @@ def organisation_detail(request, slug):
 
 
 @require_safe
+@conditional_on_content
 def network_list(request):
     return render(request, "cities/network_list.html", {"networks": Network.objects.for_list()})
 
 
 @require_safe
+@conditional_on_content
 def network_detail(request, slug):
     network = get_or_404(Network.objects.for_detail(), "network", slug=slug)
     members = City.objects.for_list().filter(memberships__network=network)
@@ -127,6 +134,7 @@ def network_detail(request, slug):
 
 
 @require_safe
+@conditional_on_content
 def city_export(request):
     name = _name_filter(request)
     sort = _city_sort(request)
@@ -141,6 +149,7 @@ def city_export(request):
 
 
 @require_safe
+@conditional_on_content
 def organisation_export(request):
     name = _name_filter(request)
     kind = _kind_filter(request)

@@ -1,7 +1,7 @@
 import reversion
 from django.contrib import admin, messages
 
-from portal.export import export_response
+from portal.export import export_rows
 from sources.admin_base import CitationInline, CuratedAdmin
 
 from .exports import PRACTICE_COLUMNS
@@ -94,9 +94,9 @@ class PracticeAdmin(CuratedAdmin):
     @admin.action(description="Export the selected practices as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
         # The same columns and code as the public export, drafts included.
-        return export_response(
+        return export_rows(
             request,
-            queryset=queryset.for_export().order_by("title", "pk"),
+            queryset=queryset.order_by("title", "pk"),
             columns=PRACTICE_COLUMNS,
             name="practices-selection",
             filters={"admin_selection": "1"},

@@ -11,9 +11,13 @@ class PracticesConfig(AppConfig):
         from sources.records import register
 
         from . import signals  # noqa: F401
+        from .facet_index import ensure_facet_index
+        from .facet_signals import connect_practices
         from .fixtures import KINDS
         from .search import ensure_sqlite_fts
 
         register(*KINDS)
+        connect_practices()
 
         post_migrate.connect(ensure_sqlite_fts, sender=self)
+        post_migrate.connect(ensure_facet_index, sender=self)

@@ -9,8 +9,12 @@ over practices in Python. The page also reads the same parameters the export use
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.http import QueryDict
 
+from sources.versioning import cache_key
+
+from . import facet_index
 from . import facets as registry
 from .filters import PARAMS, SORTS, PracticeFilter
 from .models import Practice
@@ -21,8 +25,9 @@ TOP_VALUES = 8
 # "show all" link): the city and organisation facets reach thousands of values, and
 # rendering them all tripled the unfiltered page's time for a list nobody scrolls.
 INLINE_LIMIT = 60
-# Below SQLite's default limit of 32,766 parameters per statement, with room to spare.
-SHARED_IDS_CAP = 2000
+# Counts are keyed on the content version, so they are never stale; the timeout only
+# bounds how long a combination nobody asks for again holds memory.
+CACHE_SECONDS = 60 * 60
 
 
 @dataclass
@@ -86,6 +91,7 @@ class Browse:
 
     def __init__(self, params, user):
         self.params = params
+        self.states = Practice.objects.visible_states(user)
         self.filterset = PracticeFilter(params, queryset=Practice.objects.visible_to(user))
         self.labels = self.filterset.labels
         self.notices = self._notices()
@@ -141,33 +147,70 @@ class Browse:
         return self.filterset.qs.sorted_by(self.sort)
 
     def count(self):
+        """How many practices match. Once the facets are counted this costs no query:
+        every practice has one kind, so the kind facet's counts (over every filter but
+        the kind) summed over the kinds in force are the total."""
+        counted = getattr(self, "_counted", None)
+        if counted is not None:
+            kinds = set(self.filterset.value("kind"))
+            return sum(n for value, _label, n in counted.get("kind", []) if value in kinds)
         return self.filterset.qs.count()
 
     # ----- facets -----------------------------------------------------------------
 
-    def _shared_ids(self):
-        """The ids of all matching practices, if few: one query instead of re-running the
-        filters (search, themes, country...) inside each of the facets' aggregates.
-        Inactive facets all count over exactly this set. Above the cap, the facets use
-        a subquery, as a long literal list would cost more than it saves."""
-        ids = list(self.filterset.qs.order_by().values_list("pk", flat=True)[: SHARED_IDS_CAP + 1])
-        return ids if len(ids) <= SHARED_IDS_CAP else None
+    def _count_plan(self):
+        """Which facets count over which set of practices, each set asked for once:
+        {(how, detail): [params]}. A set narrowed by nothing but the kind is summed from
+        the stored counts ("stored"); facets not ticked share the set of every filter
+        ("all"), counted before the kind filter so that the kind facet comes with them;
+        a ticked facet counts over the set of every other filter ("own")."""
+        active = set(self.filterset.active())
+        others = active - {"kind"}
+        kinds = tuple(self.filterset.value("kind"))
+        plans = {}
+        for spec in facet_index.counted_facets():
+            name = spec.param
+            if not others - {name}:
+                key = ("stored", None if name == "kind" else kinds)
+            elif name == "kind" or name not in active:
+                key = ("all", kinds)
+            else:
+                key = ("own", name)
+            plans.setdefault(key, []).append(name)
+        return plans
+
+    def _count(self):
+        """{facet: [(value, label, count)]}: the facets' counts for these filters, from
+        the shared cache when this content version has been counted for them before."""
+        key = cache_key("facets", self.states, self.filters_in_force())
+        found = cache.get(key)
+        if found is None:
+            found = {}
+            for (how, detail), params in self._count_plan().items():
+                if how == "stored":
+                    kinds = list(detail) if detail is not None else None
+                    found |= facet_index.stored_counts(
+                        params, kinds=kinds, published=list(self.states)
+                    )
+                elif how == "all":
+                    ids = self.filterset.excluding("kind").order_by().values("pk")
+                    found |= facet_index.counts_over(
+                        ids, params, kinds=list(detail), any_kind=("kind",)
+                    )
+                else:
+                    ids = self.filterset.excluding(detail).order_by().values("pk")
+                    found |= facet_index.counts_over(ids, params)
+            cache.set(key, found, CACHE_SECONDS)
+        self._counted = found
+        return found
 
     def facets(self, order="count", expand=""):
+        counted = self._count()
         facets = []
-        active = self.filterset.active()
-        shared = self._shared_ids() if active else None
-        for spec in registry.all_facets():
-            if spec.count is None:
-                continue
+        for spec in facet_index.counted_facets():
             name = spec.param
-            if shared is not None and name not in active:
-                ids = shared
-            else:
-                ids = self.filterset.excluding(name).values("pk")
-            # Nothing matches: nothing to count (and an empty IN () cannot go in a UNION).
-            rows = [] if isinstance(ids, list) and not ids else spec.count(ids)
             selected = set(self.data.getlist(name))
+            rows = counted.get(name, [])
             values = [FacetValue(v, label or v, n, v in selected) for v, label, n in rows if v]
             present = {v.value for v in values}
             for value in selected - present:

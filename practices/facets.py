@@ -7,26 +7,25 @@ FilterSet (filters.py), the browser page and the export (browse.py), and anythin
 else that takes the browser's parameters read this one registry. Adding a facet is
 one entry in FACETS below, plus its test.
 
-Counts are SQL aggregates over the ids of the practices that match every *other*
-active filter (browse.py decides the ids). Plain COUNT, not COUNT(DISTINCT): each row
-counted is already one practice per value. Practices are unique rows; every link table
+A facet is counted from the facet index (facet_index.py), which holds each practice's
+keys: the values it declares here with `keys` and names with `vocabulary`, kept up to
+date through what it `follows`. Keys are one per (practice, value): every link table
 has a unique (practice, value) constraint (M2M through tables, taggit's items,
-illustration_unique), and a city belongs to a network once
-(membership_one_per_city_and_network). COUNT(DISTINCT) made PostgreSQL sort every
-group and was most of the facets' time.
+illustration_unique), a city belongs to a network once
+(membership_one_per_city_and_network), and the organisation keys are a UNION.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from taggit.models import Tag, TaggedItem
 
-from cities.models import City, Country, Membership, Network, Organisation
+from cities.models import City, Contact, Country, Membership, Network, Organisation
 from sources.models import Citation, SourceDocument
 
+from .facet_keys import ChoiceVocabulary, ModelVocabulary, column_keys, link_keys, of_ids
 from .models import FundingSource, Practice, PracticeKind, Status, TargetGroup, Theme
 
 
@@ -39,14 +38,20 @@ class Facet:
     # ([values], practices the visitor may see) -> {value: label} for the values that
     # name something real and visible to them.
     labels: Callable
-    # (ids: a list or a subquery of practice ids) -> [(value, label, count)]; None for a
-    # filter the page offers as a link but does not count (the source document).
-    count: Callable | None = None
+    # (ids: a subquery of practice ids, or None for all) -> query of (practice id, ref)
+    # pairs; None for a filter the page offers as a link but does not count (the source
+    # document). Counted by facet_index.py, never here.
+    keys: Callable | None = None
+    # (refs or None) -> [(ref, value, label)]: what the refs are called.
+    vocabulary: Callable | None = None
     # Display order among the facets; another app slots its own in between.
     order: int = 0
     # Values in force when the parameter names none: the browser, its counts and the
     # export all narrow to them, and the page says so (browse.py).
     default: tuple = ()
+    # ((model, instance -> practice ids), ...): writes to other records that change what
+    # practices this facet counts them under (a city moving country).
+    follows: tuple = ()
 
 
 # ----- labels ---------------------------------------------------------------------
@@ -96,8 +101,12 @@ def _through(field, target):
     return linked(through, f"{target}__slug", "practice_id")
 
 
+def _practice_content_type():
+    return ContentType.objects.get_for_model(Practice)
+
+
 def _practice_type():
-    return {"content_type": ContentType.objects.get_for_model(Practice)}
+    return {"content_type": _practice_content_type()}
 
 
 def _tag_labels(values, practices):
@@ -146,98 +155,56 @@ def _contact(qs, values):
     return qs.filter(_has_public_contact() if "yes" in values else ~_has_public_contact())
 
 
-# ----- counts ---------------------------------------------------------------------
+# ----- keys: which values each practice is counted under (see facet_keys.py) ------
 
 
-def _rows(value, label, **extra):
-    def count(ids):
-        rows = Practice.objects.filter(pk__in=ids, **extra).values_list(value, label)
-        return list(rows.annotate(n=Count("pk")).order_by())
-
-    return count
-
-
-def link_rows(model, practice_column, value, label, extra=dict):
-    """Counts over a link table. `extra()` gives more filters at count time (a content
-    type needs the database, so it cannot be read when the registry is built)."""
-
-    def count(ids):
-        rows = model.objects.filter(**{f"{practice_column}__in": ids}, **extra())
-        return list(rows.values_list(value, label).annotate(n=Count(practice_column)).order_by())
-
-    return count
-
-
-def _m2m_rows(field, target):
+def _through_keys(field):
     through = Practice._meta.get_field(field).remote_field.through
-    return link_rows(through, "practice_id", f"{target}__slug", f"{target}__name")
+    target = Practice._meta.get_field(field).m2m_reverse_name()
+    return link_keys(through, "practice_id", target)
 
 
-def _contact_counts(ids):
-    """Practices with and without a public contact: one GROUP BY over an EXISTS."""
-    rows = (
-        Practice.objects.filter(pk__in=ids)
-        .annotate(has=_has_public_contact())
-        .values_list("has")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    labels = dict(CONTACT_CHOICES)
-    return [("yes" if has else "no", labels["yes" if has else "no"], n) for has, n in rows]
+def _organisation_keys(ids):
+    """Lead or partner, once each: UNION (not UNION ALL) drops a pair that is both."""
+    lead = column_keys("lead_organisation_id")(ids)
+    partners = _through_keys("partners")(ids)
+    return lead.order_by().union(partners.order_by())
 
 
-def _relabel(count, labels):
-    """Counts whose value is its own label (a choice) read with the choice's label."""
-
-    def relabelled(ids):
-        names = dict(labels)
-        return [(value, str(names.get(value, value)), n) for value, _same, n in count(ids)]
-
-    return relabelled
+def _contact_keys(ids):
+    has = Case(When(_has_public_contact(), then=Value("yes")), default=Value("no"))
+    rows = of_ids(Practice.objects.all(), "pk", ids).annotate(pid=F("pk"), ref=has)
+    return rows.values_list("pid", "ref")
 
 
-def _organisation_counts(ids):
-    """Practices per organisation, as lead or partner, counted once each: one query.
+def _practices_of_city(city):
+    return Practice.objects.filter(city=city).values_list("pk", flat=True)
 
-    The ORM cannot group over a UNION, so the union of (practice, organisation) pairs is
-    compiled by the ORM and wrapped in a GROUP BY here. UNION (not UNION ALL) removes
-    a pair that is both lead and partner, so no practice is counted twice.
-    """
-    lead = (
-        Practice.objects.filter(pk__in=ids, lead_organisation__isnull=False)
-        .annotate(p=F("pk"), o=F("lead_organisation_id"))
-        .values_list("p", "o")
-        .order_by()
-    )
-    partners = (
-        Practice.partners.through.objects.filter(practice_id__in=ids)
-        .annotate(p=F("practice_id"), o=F("organisation_id"))
-        .values_list("p", "o")
-        .order_by()
-    )
-    pairs_sql, params = lead.union(partners).query.sql_with_params()
-    q = connection.ops.quote_name
-    table = q(Organisation._meta.db_table)
-    # Only quoted identifiers and ORM-compiled SQL are interpolated; values stay in params.
-    sql = (
-        f"SELECT org.{q('slug')}, org.{q('name')}, COUNT(*) FROM ({pairs_sql}) pairs "  # noqa: S608
-        f"INNER JOIN {table} org ON org.{q('id')} = pairs.{q('o')} "
-        f"GROUP BY org.{q('slug')}, org.{q('name')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+
+def _led_by(organisation):
+    return Practice.objects.filter(lead_organisation=organisation).values_list("pk", flat=True)
 
 
 # ----- the registry -------------------------------------------------------------
 
 _registry = {}
+_listeners = []
 
 
 def register(facet):
     """Add a facet. Apps above this one (benchmarks) add theirs in AppConfig.ready(), so
     practices never imports them; the FilterSet is built after every app is ready."""
     _registry[facet.param] = facet
+    for listener in _listeners:
+        listener(facet)
+
+
+def on_register(listener):
+    """Call `listener(facet)` for every facet, registered already or later (the facet
+    index's receivers are wired this way)."""
+    _listeners.append(listener)
+    for facet in _registry.values():
+        listener(facet)
 
 
 def all_facets():
@@ -255,7 +222,8 @@ for _facet in (
         "Kind of record",
         apply=_column("kind"),
         labels=_choice_labels(PracticeKind.choices),
-        count=_relabel(_rows("kind", "kind"), PracticeKind.choices),
+        keys=column_keys("kind"),
+        vocabulary=ChoiceVocabulary(tuple(PracticeKind.choices)),
         order=5,
         # Publications, tools and statements stay findable, but the counts officials see
         # first are of things cities did.
@@ -266,7 +234,8 @@ for _facet in (
         "Theme",
         apply=_through("themes", "theme"),
         labels=model_labels(Theme),
-        count=_m2m_rows("themes", "theme"),
+        keys=_through_keys("themes"),
+        vocabulary=ModelVocabulary(Theme),
         order=10,
     ),
     Facet(
@@ -274,7 +243,9 @@ for _facet in (
         "Country",
         apply=_column("city__country__code"),
         labels=model_labels(Country, key="code"),
-        count=_rows("city__country__code", "city__country__name"),
+        keys=column_keys("city__country_id"),
+        follows=((City, _practices_of_city),),
+        vocabulary=ModelVocabulary(Country, key="code"),
         order=20,
     ),
     Facet(
@@ -282,7 +253,8 @@ for _facet in (
         "City",
         apply=_column("city__slug"),
         labels=model_labels(City),
-        count=_rows("city__slug", "city__name"),
+        keys=column_keys("city_id"),
+        vocabulary=ModelVocabulary(City),
         order=30,
     ),
     Facet(
@@ -290,7 +262,8 @@ for _facet in (
         "Target group",
         apply=_through("target_groups", "targetgroup"),
         labels=model_labels(TargetGroup),
-        count=_m2m_rows("target_groups", "targetgroup"),
+        keys=_through_keys("target_groups"),
+        vocabulary=ModelVocabulary(TargetGroup),
         order=40,
     ),
     Facet(
@@ -298,7 +271,8 @@ for _facet in (
         "Funding",
         apply=_through("funding_sources", "fundingsource"),
         labels=model_labels(FundingSource),
-        count=_m2m_rows("funding_sources", "fundingsource"),
+        keys=_through_keys("funding_sources"),
+        vocabulary=ModelVocabulary(FundingSource),
         order=50,
     ),
     Facet(
@@ -306,14 +280,9 @@ for _facet in (
         "Led by (kind of organisation)",
         apply=_column("lead_organisation__kind"),
         labels=_choice_labels(Organisation.Kind.choices),
-        count=_relabel(
-            _rows(
-                "lead_organisation__kind",
-                "lead_organisation__kind",
-                lead_organisation__isnull=False,
-            ),
-            Organisation.Kind.choices,
-        ),
+        keys=column_keys("lead_organisation__kind"),
+        follows=((Organisation, _led_by),),
+        vocabulary=ChoiceVocabulary(tuple(Organisation.Kind.choices)),
         order=60,
     ),
     Facet(
@@ -321,7 +290,8 @@ for _facet in (
         "Organisation",
         apply=_organisation,
         labels=model_labels(Organisation),
-        count=_organisation_counts,
+        keys=_organisation_keys,
+        vocabulary=ModelVocabulary(Organisation),
         order=70,
     ),
     Facet(
@@ -329,7 +299,9 @@ for _facet in (
         "City's network",
         apply=_network,
         labels=model_labels(Network),
-        count=_rows("city__memberships__network__slug", "city__memberships__network__name"),
+        keys=column_keys("city__memberships__network_id"),
+        follows=((Membership, lambda m: _practices_of_city(m.city) if m.city_id else ()),),
+        vocabulary=ModelVocabulary(Network),
         order=80,
     ),
     Facet(
@@ -337,7 +309,9 @@ for _facet in (
         "Tag",
         apply=_tag,
         labels=_tag_labels,
-        count=link_rows(TaggedItem, "object_id", "tag__slug", "tag__name", _practice_type),
+        keys=link_keys(TaggedItem, "object_id", "tag_id", content_type=_practice_content_type),
+        follows=((TaggedItem, lambda item: [item.object_id]),),
+        vocabulary=ModelVocabulary(Tag),
         order=90,
     ),
     Facet(
@@ -345,7 +319,8 @@ for _facet in (
         "Status",
         apply=_column("status"),
         labels=_choice_labels(Status.choices),
-        count=_relabel(_rows("status", "status"), Status.choices),
+        keys=column_keys("status"),
+        vocabulary=ChoiceVocabulary(tuple(Status.choices)),
         order=100,
     ),
     Facet(
@@ -353,7 +328,9 @@ for _facet in (
         "Public contact",
         apply=_contact,
         labels=_choice_labels(CONTACT_CHOICES),
-        count=_contact_counts,
+        keys=_contact_keys,
+        follows=((Contact, lambda contact: contact.practices.values_list("pk", flat=True)),),
+        vocabulary=ChoiceVocabulary(CONTACT_CHOICES),
         order=105,
     ),
     Facet(

@@ -2,9 +2,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from portal.export import export_response
+from portal.export import export_rows
 from portal.http import get_or_404
 from sources.models import SourceDocument
+from sources.versioning import conditional_on_content
 
 from . import cite
 from .browse import Browse
@@ -16,14 +17,35 @@ from .places import results_map
 PAGE_SIZE = 20
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count (Browse has it from the facets) instead of asking,
+    which reads a page in two steps: the page's ids in order, then their rows. Sorting
+    only (sort key, id) pairs, not whole rows with their long texts, made a
+    12,000-practice theme's page 3x faster on SQLite."""
+
+    def __init__(self, *args, count, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = self.object_list.model.objects.filter(pk__in=ids)
+        rows = rows.for_list().in_bulk(ids) if ids else {}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
 @require_safe
+@conditional_on_content
 def practice_list(request):
     browse = Browse(request.GET, request.user)
-    paginator = Paginator(browse.results().for_list(), PAGE_SIZE)
-    # get_page() turns a missing or non-numeric page into 1, one past the end into the last.
-    page = paginator.get_page(request.GET.get("page"))
     facet_order = "alpha" if request.GET.get("facet_sort") == "alpha" else "count"
     facets = browse.facets(order=facet_order, expand=request.GET.get("expand", ""))
+    paginator = CountedPaginator(browse.results(), PAGE_SIZE, count=browse.count())
+    # get_page() turns a missing or non-numeric page into 1, one past the end into the last.
+    page = paginator.get_page(request.GET.get("page"))
     context = {
         "browse": browse,
         "page": page,
@@ -52,12 +74,13 @@ def _single_theme(browse):
 
 
 @require_safe
+@conditional_on_content
 def practice_export(request):
     """Exactly the browser's results for the same parameters, in the same order."""
     browse = Browse(request.GET, request.user)
-    return export_response(
+    return export_rows(
         request,
-        queryset=browse.results().for_export(),
+        queryset=browse.results(),
         columns=PRACTICE_COLUMNS,
         name="practices",
         filters=browse.filters_in_force(),
@@ -65,6 +88,7 @@ def practice_export(request):
 
 
 @require_safe
+@conditional_on_content
 def practice_detail(request, slug):
     practice = get_or_404(
         Practice.objects.visible_to(request.user).for_detail(), "practice", slug=slug
@@ -93,6 +117,7 @@ def source_detail(request, key):
 
 
 @require_safe
+@conditional_on_content
 def theme_list(request):
     return render(
         request, "practices/theme_list.html", {"themes": Theme.objects.with_practice_counts()}

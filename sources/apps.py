@@ -12,5 +12,7 @@ class SourcesConfig(AppConfig):
         # Models are importable only once the registry is ready, hence the import here.
         from .fixtures import KINDS
         from .records import register
+        from .versioning import connect
 
         register(*KINDS)
+        connect()

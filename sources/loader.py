@@ -15,7 +15,6 @@ versions are read once per kind; new links and citations are inserted in bulk), 
 search documents are refreshed once, at the end, not on every save.
 """
 
-import contextvars
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,15 +30,16 @@ from reversion.revisions import _get_options
 from .citations import Citations
 from .records import KINDS, FixtureError, check_fields, ordered_kinds, read_records
 from .retire import check_retired, retire
+from .versioning import bulk_write, bump, in_bulk_write
 
 LOADER_COMMENT = "Loaded from fixtures"
-_loading = contextvars.ContextVar("loading_knowledge_base", default=False)
 
 
 def is_loading():
-    """True while the loader writes: save signals that would redo per record what the
-    loader does once at the end (search documents) check this and stand aside."""
-    return _loading.get()
+    """True while the loader (or another bulk writer) writes: save signals that would
+    redo per record what the loader does once at the end (search documents, the facet
+    index, the content version) check this and stand aside."""
+    return in_bulk_write()
 
 
 @dataclass
@@ -49,6 +49,11 @@ class Report:
     unchanged: int = 0
     retired: int = 0
     kept_curated: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        """Whether the load wrote anything (derived data and caches need refreshing)."""
+        return bool(self.created or self.updated or self.retired)
 
     def __str__(self):
         text = (
@@ -169,28 +174,26 @@ class Loader:
 
     def load(self):
         self.check()
-        token = _loading.set(True)
-        try:
-            with transaction.atomic():
-                by_kind = defaultdict(list)
-                for record in self.records:
-                    by_kind[record.kind].append(record)
-                self.citations = Citations(self)
-                for spec in ordered_kinds():
-                    for record in by_kind[spec.name]:
-                        self._write(record)
-                    self._insert_links()
-                for mention in self.mentions:
-                    self._write_mention(mention)
+        with bulk_write(), transaction.atomic():
+            by_kind = defaultdict(list)
+            for record in self.records:
+                by_kind[record.kind].append(record)
+            self.citations = Citations(self)
+            for spec in ordered_kinds():
+                for record in by_kind[spec.name]:
+                    self._write(record)
                 self._insert_links()
-                self._drop_stale_citations()
-                self._save_revisions()
-                retire(self)
-                for spec in ordered_kinds():
-                    if spec.after_load:
-                        spec.after_load(self)
-        finally:
-            _loading.reset(token)
+            for mention in self.mentions:
+                self._write_mention(mention)
+            self._insert_links()
+            self._drop_stale_citations()
+            self._save_revisions()
+            retire(self)
+            for spec in ordered_kinds():
+                if spec.after_load:
+                    spec.after_load(self)
+            if self.report.changed:
+                bump()
         return self.report
 
     def _lookup(self, kind, key):

@@ -89,3 +89,30 @@ class Citation(models.Model):
 
 reversion.register(SourceDocument)
 reversion.register(Citation)
+
+
+class ContentVersion(models.Model):
+    """One row: a number every write to the knowledge base bumps, and when it last did.
+
+    Caches key on the number (a stale entry is never read again, only evicted), and
+    pages send it as their ETag and `changed` as their Last-Modified. Kept in the
+    database, not the cache, so that every app server agrees on it and a cache flush
+    cannot roll it back. Written by sources.versioning only.
+    """
+
+    number = models.BigIntegerField(default=1)
+    # Drawn afresh by every bump: what caches and ETags key on (see versioning.py).
+    token = models.CharField(max_length=32)
+    changed = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="content_version_single_row")
+        ]
+
+    def __str__(self):
+        return f"content version {self.number} ({self.changed:%Y-%m-%d %H:%M:%S})"
+
+    def get_absolute_url(self):
+        return reverse("practices:list")

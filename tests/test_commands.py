@@ -42,8 +42,11 @@ def test_seed_synthetic_refuses_a_silly_size():
 def test_the_bench_commands_report_their_figures(capsys):
     call_command("bench_browse", runs=2)
     out = capsys.readouterr().out
-    for scenario in ("no filter", "two facets", "search + three facets"):
-        assert re.search(rf"{re.escape(scenario)}\s+[\d.]+\s+[\d.]+\s+\d+\s+\d+", out), out
+    scenarios = ("no filter", "one theme", "one-word search", "two facets", "search + three facets")
+    for scenario in scenarios:
+        # cold median and p95, warm median and p95, queries, page/SQL ratio, results
+        figures = r"\s+[\d.]+" * 4 + r"\s+\d+\s+[\d.]+\s+\d+"
+        assert re.search(rf"{re.escape(scenario)}{figures}", out), out
     call_command("bench_export")
     out = capsys.readouterr().out
     # The export without parameters: the kinds the browser shows by default.

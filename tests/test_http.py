@@ -73,6 +73,8 @@ def test_head_on_an_export_counts_the_rows_without_reading_them(client):
     url = reverse("practices:export")
     with CaptureQueriesContext(connection) as head_queries:
         head = client.head(url, {"theme": "volunteering"})
+    # Read now: the next request starts the connection's query log afresh.
+    head_sql = [q["sql"] for q in head_queries]
     get = client.get(url, {"theme": "volunteering"})
     with CaptureQueriesContext(connection) as get_queries:
         body = b"".join(get.streaming_content)
@@ -80,6 +82,8 @@ def test_head_on_an_export_counts_the_rows_without_reading_them(client):
     assert body.count(b"\r\n") == int(get["X-Row-Count"]) + 1
     assert not head.content
     # The rows themselves (with their citations, tags...) are never read for HEAD.
-    assert not any("practices_citation" in q["sql"] for q in head_queries)
-    assert any("practices_citation" in q["sql"] for q in get_queries)
-    assert len(head_queries) < len(get_queries)
+    assert not any("practices_citation" in sql for sql in head_sql)
+    get_sql = [q["sql"] for q in get_queries]
+    assert any("practices_citation" in sql for sql in get_sql)
+    # GET reads every row, citations and tags included, in one statement.
+    assert len(get_sql) == 1

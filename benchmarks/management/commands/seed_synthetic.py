@@ -20,6 +20,7 @@ from benchmarks.assessments.models import Assessment, FactorRating, Rating
 from benchmarks.models import Benchmark, Factor, Illustration
 from cities.models import City, Country, Organisation
 from portal.text import sort_key
+from practices import facet_index
 from practices.models import (
     FundingSource,
     Practice,
@@ -29,6 +30,7 @@ from practices.models import (
 )
 from practices.search_documents import search_document_for, store_search_vectors
 from sources.models import Citation, SourceDocument
+from sources.versioning import bulk_write, bump
 
 WORDS = [
     "language",
@@ -96,16 +98,23 @@ class Command(BaseCommand):
             raise CommandError("--practices must be between 0 and 2,000,000.")
         if not Theme.objects.exists():
             raise CommandError("Load the vocabularies first: manage.py load_knowledge_base")
-        with transaction.atomic():
+        # Past per-record signals: the facet index and the content version are brought
+        # up to date once, at the end.
+        with bulk_write(), transaction.atomic():
             if clear:
                 self.clear()
             rnd = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
             made = self.make(practices, rnd) if practices else 0
             assessed = self.assess(assessments, rnd) if assessments else 0
+            facet_index.rebuild()
+            bump()
         # Fresh planner statistics, as autovacuum would gather soon after a real bulk load:
         # with the stale ones PostgreSQL misjudged the tag facet by 200x and sorted on disk.
+        # On PostgreSQL, VACUUM too: it marks the new rows all-visible, without which
+        # the facet index's counts cannot be read from the index alone (3x slower).
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+            cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Made {made} synthetic practices and {assessed} synthetic assessments."
