@@ -9,7 +9,7 @@ PORT ?= 8000
 # only selects the local-development defaults (no HTTPS redirect, a throwaway key).
 TEST_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test install lint check-deploy bench clean backup restore
+.PHONY: run test install lint check-deploy bench clean backup restore basemap
 PRACTICES ?= 100000
 RUNS ?= 30
 # Benchmarks run with DEBUG off, as production does; the test client speaks plain http.
@@ -66,5 +66,17 @@ restore: install
 	@test -n "$(FILE)" || { echo "Give the backup: make restore FILE=backups/portal-....pgdump"; exit 2; }
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py restore_database "$(FILE)" $(if $(FORCE),--force)
 
+# Rebuild static/map/europe.svg (committed; only needed to change the map). Fetches the
+# pinned npm packages world-atlas and topojson-client into build/basemap, decodes the
+# TopoJSON with node, then projects, clips and simplifies in Python (cities/basemap.py).
+WORLD_ATLAS ?= 2.0.2
+TOPOJSON_CLIENT ?= 3.1.0
+basemap: install
+	rm -rf build/basemap && mkdir -p build/basemap
+	npm install --no-save --no-package-lock --no-audit --no-fund --prefix build/basemap \
+		world-atlas@$(WORLD_ATLAS) topojson-client@$(TOPOJSON_CLIENT)
+	node tools/basemap/extract.cjs build/basemap/node_modules > build/basemap/world.json
+	DJANGO_DEBUG=1 $(PY) manage.py build_basemap build/basemap/world.json --atlas-version $(WORLD_ATLAS)
+
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache build

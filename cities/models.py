@@ -3,7 +3,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -46,6 +46,15 @@ class Country(models.Model):
             raise ValidationError({"code": "Use the two capital letters of ISO 3166-1 alpha-2."})
 
 
+# The cities list's orders (?sort=), default first, page and CSV alike; pk breaks ties.
+CITY_ORDERS = {
+    "country": ("country__name", "name", "pk"),
+    "name": ("name", "pk"),
+    "population": (F("population").desc(nulls_last=True), "name", "pk"),
+    "practices": ("-practice_count", "name", "pk"),
+}
+
+
 class CityQuerySet(models.QuerySet):
     def for_list(self):
         """The /cities/ page: country names and published practice counts in one query."""
@@ -55,6 +64,14 @@ class CityQuerySet(models.QuerySet):
 
     def named(self, text):
         return self.filter(name__icontains=text) if text else self
+
+    def sorted_by(self, key):
+        """One of CITY_ORDERS; an unknown key gets the default order."""
+        return self.order_by(*CITY_ORDERS.get(key, CITY_ORDERS["country"]))
+
+    def with_networks(self):
+        """Each city's memberships and networks: two more queries, for any number."""
+        return self.prefetch_related("memberships__network")
 
     def for_detail(self):
         return self.select_related("country").prefetch_related("citations__document")

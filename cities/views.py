@@ -1,5 +1,3 @@
-from itertools import groupby
-
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -10,7 +8,8 @@ from portal.text import clean_param
 from sources.versioning import conditional_on_content
 
 from .exports import CITY_COLUMNS, CONTACT_COLUMNS, ORGANISATION_COLUMNS
-from .models import City, Contact, Membership, Network, Organisation
+from .map import cities_map
+from .models import CITY_ORDERS, City, Contact, Membership, Network, Organisation
 
 # What apps built on this one add to the city page (benchmarks: the city's VALUES
 # assessments), so that cities never imports them. Each is (request, city) -> context.
@@ -28,17 +27,43 @@ def _name_filter(request):
     return clean_param(request.GET.get("name", ""))
 
 
+# The cities table's sortable columns, in table order: (sort key, heading, direction).
+SORTABLE = (
+    ("name", "City", "ascending"),
+    ("country", "Country", "ascending"),
+    ("population", "Population", "descending"),
+    ("practices", "Practices", "descending"),
+)
+
+
+def _city_sort(request):
+    # An unknown order is no error: the list comes in its default order, as the browser does.
+    sort = request.GET.get("sort", "")
+    return sort if sort in CITY_ORDERS else next(iter(CITY_ORDERS))
+
+
 @require_safe
 @conditional_on_content
 def city_list(request):
     name = _name_filter(request)
-    cities = City.objects.for_list().named(name).order_by("country__name", "name", "pk")
-    groups = [(country, list(rows)) for country, rows in groupby(cities, key=lambda c: c.country)]
-    return render(
-        request,
-        "cities/city_list.html",
-        {"groups": groups, "name": name, "city_count": sum(len(rows) for _c, rows in groups)},
-    )
+    sort = _city_sort(request)
+    cities = list(City.objects.for_list().with_networks().named(name).sorted_by(sort))
+    # Country.get_absolute_url() points at its first city in the list, in any order.
+    seen = set()
+    for city in cities:
+        city.first_of_country = city.country_id not in seen
+        seen.add(city.country_id)
+    context = {
+        "cities": cities,
+        "name": name,
+        "sort": sort,
+        "columns": [
+            {"key": key, "heading": heading, "direction": direction, "sorted": key == sort}
+            for key, heading, direction in SORTABLE
+        ],
+        "map": cities_map(cities, "Map of the cities in the knowledge base"),
+    }
+    return render(request, "cities/city_list.html", context)
 
 
 @require_safe
@@ -52,6 +77,8 @@ def city_detail(request, slug):
         "organisations": city.organisations.all(),
         "memberships": Membership.objects.filter(city=city).select_related("network"),
         "contacts": Contact.objects.public().filter(city=city).select_related("organisation"),
+        # A locator: the city among all the others, so that neighbours are a click away.
+        "map": cities_map(City.objects.for_list(), f"Where {city.name} is", current=city),
     }
     for section in CITY_PAGE_SECTIONS:
         context.update(section(request, city))
@@ -99,7 +126,12 @@ def network_list(request):
 @conditional_on_content
 def network_detail(request, slug):
     network = get_or_404(Network.objects.for_detail(), "network", slug=slug)
-    return render(request, "cities/network_detail.html", {"network": network})
+    members = City.objects.for_list().filter(memberships__network=network)
+    context = {
+        "network": network,
+        "map": cities_map(members, f"Map of the member cities of {network.name}", zoom=True),
+    }
+    return render(request, "cities/network_detail.html", context)
 
 
 @require_safe
@@ -107,12 +139,14 @@ def network_detail(request, slug):
 @fair_export
 def city_export(request):
     name = _name_filter(request)
+    sort = _city_sort(request)
+    filters = {"name": name} if name else {}
     return export_response(
         request,
-        queryset=City.objects.for_export().named(name).order_by("country__name", "name", "pk"),
+        queryset=City.objects.for_export().named(name).sorted_by(sort),
         columns=CITY_COLUMNS,
         name="cities",
-        filters={"name": name} if name else {},
+        filters=filters,
     )
 
 

@@ -9,19 +9,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from api.errors import json_error
-from cities.models import City, Organisation
+from benchmarks.models import Benchmark
+from cities.map import cities_map
+from cities.models import City, Network, Organisation
 from practices.models import Practice, Theme
 
 
 @require_safe
 def home(request):
-    themes = Theme.objects.with_practice_counts()
+    cities = City.objects.for_list()
     context = {
         # As many as the browser its link opens shows (initiatives and strategies).
         "practice_count": Practice.objects.published().of_browser_kinds().count(),
-        "city_count": City.objects.count(),
+        "city_count": len(cities),
         "organisation_count": Organisation.objects.count(),
-        "themes": themes,
+        "themes": Theme.objects.with_practice_counts(),
+        "networks": Network.objects.for_list(),
+        "benchmarks": Benchmark.objects.for_list(),
+        "recent": Practice.objects.published().recently_added(),
+        "map": cities_map(cities, "Map of the cities in the knowledge base"),
     }
     return render(request, "home.html", context)
 

@@ -160,6 +160,11 @@ class PracticeQuerySet(models.QuerySet):
             return self.order_by(F("city__name").asc(nulls_last=True), "sort_title", "pk")
         return self.order_by("sort_title", "pk")
 
+    def recently_added(self, limit=6):
+        """The newest records first, as the home page lists them; id breaks ties (a
+        fixture load creates many in the same second)."""
+        return self.order_by("-created", "-pk").for_list()[:limit]
+
     def for_list(self):
         """The browser's result list: one query for rows, one for their themes."""
         return self.select_related("city__country", "lead_organisation").prefetch_related("themes")

@@ -8,10 +8,12 @@ from portal.http import get_or_404
 from sources.models import SourceDocument
 from sources.versioning import conditional_on_content
 
+from . import cite
 from .browse import Browse
 from .exports import PRACTICE_COLUMNS
 from .filters import SORTS
 from .models import Practice, Theme
+from .places import results_map
 
 PAGE_SIZE = 20
 
@@ -56,6 +58,7 @@ def practice_list(request):
         "without_last": browse.without_last_filter(),
         "sorts": SORTS,
         "theme": _single_theme(browse),
+        "results_map": results_map(facets),
     }
     # One partial serves the full page and the in-place reload done by browser.js.
     template = (
@@ -93,9 +96,14 @@ def practice_detail(request, slug):
         Practice.objects.visible_to(request.user).for_detail(), "practice", slug=slug
     )
     related = Practice.objects.visible_to(request.user).related_to(practice)
-    return render(
-        request, "practices/practice_detail.html", {"practice": practice, "related": related}
-    )
+    url = request.build_absolute_uri(practice.get_absolute_url())
+    context = {
+        "practice": practice,
+        "related": related,
+        "cite_text": cite.plain(practice, url),
+        "cite_bibtex": cite.bibtex(practice, url),
+    }
+    return render(request, "practices/practice_detail.html", context)
 
 
 @require_safe

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 
 from .models import ContentVersion
@@ -169,6 +169,10 @@ def conditional_on_content(view):
     def wrapped(request, *args, **kwargs):
         response = conditional(request, *args, **kwargs)
         patch_vary_headers(response, ["Cookie"])
+        # Revalidate every time: without it a browser may reuse a page for a while on
+        # its own (heuristic freshness, a tenth of the Last-Modified age) and show the
+        # content as it was before an edit.
+        patch_cache_control(response, no_cache=True)
         return response
 
     return wrapped

@@ -240,6 +240,9 @@ def test_a_client_that_has_this_version_gets_304(client, name, args):
     after = client.get(url, {"theme": "volunteering"} if not args else {}, HTTP_IF_NONE_MATCH=etag)
     assert after.status_code == 200
     assert after["ETag"] != etag
+    # Browsers must ask again each time (and get the 304): a page kept by heuristic
+    # freshness would hide the write above from the visitor.
+    assert "no-cache" in after["Cache-Control"]
 
 
 @pytest.mark.django_db

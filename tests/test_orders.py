@@ -3,6 +3,7 @@ SQLite and PostgreSQL: the page and its CSV agree, and ties fall back to the id.
 
 import csv
 import io
+from collections import Counter
 
 import pytest
 from django.urls import reverse
@@ -72,12 +73,36 @@ def test_organisations_page_and_csv_agree_and_break_ties_by_id(client):
     ] == on_page
 
 
-def test_cities_page_and_csv_agree(client):
-    page = client.get(reverse("cities:list"))
-    on_page = [city.slug for _country, cities in page.context["groups"] for city in cities]
-    in_csv = csv_column(client.get(reverse("cities:export")), "slug")
-    rows = City.objects.values_list("country__name", "name", "pk", "slug")
-    assert on_page == in_csv == [slug for *_key, slug in sorted(rows)]
+def _by_country(city):
+    return (city["country__name"], city["name"], city["pk"])
+
+
+@pytest.mark.parametrize(
+    ("sort", "key"),
+    [
+        ("", _by_country),
+        ("country", _by_country),
+        ("name", lambda c: (c["name"], c["pk"])),
+        # Largest first; cities whose population no source states come last.
+        (
+            "population",
+            lambda c: (c["population"] is None, -(c["population"] or 0), c["name"], c["pk"]),
+        ),
+        ("practices", lambda c: (-c["practices"], c["name"], c["pk"])),
+        ("no-such-order", _by_country),
+    ],
+)
+def test_cities_page_and_csv_agree_in_every_order(client, sort, key):
+    params = {"sort": sort} if sort else {}
+    page = client.get(reverse("cities:list"), params)
+    on_page = [city.slug for city in page.context["cities"]]
+    in_csv = csv_column(client.get(reverse("cities:export"), params), "slug")
+    published = Counter(Practice.objects.published().values_list("city_id", flat=True))
+    cities = City.objects.values("slug", "country__name", "name", "pk", "population")
+    for city in cities:
+        city["practices"] = published[city["pk"]]
+    assert on_page == in_csv == [city["slug"] for city in sorted(cities, key=key)]
+    assert len(set(on_page)) == City.objects.count()
 
 
 @pytest.mark.parametrize(

@@ -33,17 +33,17 @@ def pages():
 
 # Upper bounds per page. They must hold however much content there is (see below).
 BOUNDS = {
-    "home": 5,
+    "home": 8,
     "practices": 22,
     "practice": 14,
     "source": 2,
     "themes": 2,
-    "cities": 2,
+    "cities": 4,
     "city": 25,
     "organisations": 2,
     "organisation": 10,
     "networks": 2,
-    "network": 7,
+    "network": 8,
     "benchmarks": 2,
     "benchmark": 8,
     "contextual": 3,

@@ -5,6 +5,11 @@
   var region = document.getElementById("browser-region");
   if (!region || !window.fetch) return;
 
+  // Wide screens show the filters open; CSS does it where a closed <details> can be
+  // styled open (::details-content), this does it elsewhere.
+  var panel = document.getElementById("filters-panel");
+  if (panel && window.matchMedia("(min-width: 48.01rem)").matches) panel.open = true;
+
   function load(url, focusId) {
     var partialUrl = new URL(url, window.location.href);
     partialUrl.searchParams.set("partial", "1");
@@ -15,7 +20,12 @@
         return response.text();
       })
       .then(function (html) {
+        // The filters panel (folded on a phone) stays as the visitor left it.
+        var panel = document.getElementById("filters-panel");
+        var open = panel && panel.open;
         region.innerHTML = html;
+        panel = document.getElementById("filters-panel");
+        if (panel && open) panel.open = true;
         region.removeAttribute("aria-busy");
         // The page's feed link follows the filters, as the one in the results does.
         var follow = document.getElementById("follow-feed");

@@ -52,8 +52,34 @@ def violations(page):
     ],
 )
 def test_pages_have_no_accessibility_violations(page, site, path):
+    page.set_viewport_size(DESKTOP)
     page.goto(site + path())
     for details in page.locator("details").all():
         details.evaluate("el => el.open = true")
+    count, report = violations(page)
+    assert count == 0, report
+
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+# The pages with a map, and the practice page's two columns: checked on a phone too,
+# where the layouts change (filters folded, one column). Desktop: the test above.
+PHONE_PAGES = {
+    "home": lambda: "/",
+    "cities": lambda: "/cities/",
+    "city": lambda: City.objects.get(slug="vantaa").get_absolute_url(),
+    "network": lambda: Network.objects.get(slug="values-project").get_absolute_url(),
+    "browser": lambda: "/practices/?theme=volunteering&country=SE",
+    "practice": lambda: Practice.objects.get(slug="stockholm-vida").get_absolute_url(),
+}
+
+
+@pytest.mark.parametrize("name", list(PHONE_PAGES))
+def test_map_and_practice_pages_have_no_violations_on_a_phone(page, site, name):
+    page.set_viewport_size(PHONE)
+    page.goto(site + PHONE_PAGES[name]())
+    # The filters panel and the maps' lists open: axe checks what they hold too.
+    for element in page.locator("details").all():
+        element.evaluate("el => el.open = true")
     count, report = violations(page)
     assert count == 0, report
