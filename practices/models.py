@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
-from cities.models import City, Contact, Organisation
+from cities.models import City, Contact, Country, Organisation
 from portal.text import sort_key
 from sources.models import Citation
 
@@ -121,6 +121,16 @@ def validate_links(text):
         )
 
 
+class Scope(models.TextChoices):
+    """How far a practice reaches. A national or European one may have no city: its
+    country (for a national one) places it in the browser and the export."""
+
+    LOCAL = "local", "Local"
+    REGIONAL = "regional", "Regional"
+    NATIONAL = "national", "National"
+    EUROPEAN = "european", "European"
+
+
 class Status(models.TextChoices):
     ONGOING = "ongoing", "Ongoing"
     ENDED = "ended", "Ended"
@@ -185,7 +195,9 @@ class PracticeQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        return self.select_related("city__country", "lead_organisation").prefetch_related(
+        return self.select_related(
+            "city__country", "country", "lead_organisation"
+        ).prefetch_related(
             "themes",
             "target_groups",
             "funding_sources",
@@ -202,7 +214,9 @@ class PracticeQuerySet(models.QuerySet):
         # benchmarks' Illustration, reached through the relation: practices sit below
         # benchmarks and do not import it.
         illustrations = self.model._meta.get_field("illustrations").related_model.objects
-        return self.select_related("city__country", "lead_organisation").prefetch_related(
+        return self.select_related(
+            "city__country", "country", "lead_organisation"
+        ).prefetch_related(
             models.Prefetch("themes", to_attr="theme_list"),
             models.Prefetch("target_groups", to_attr="target_group_list"),
             models.Prefetch("funding_sources", to_attr="funding_source_list"),
@@ -229,6 +243,7 @@ class PracticeQuerySet(models.QuerySet):
 class Practice(models.Model):
     Status = Status
     Kind = PracticeKind
+    Scope = Scope
 
     title = models.CharField(max_length=300)
     # What titles sort by (portal.text.sort_key), kept by save(): ignores quotes, leading
@@ -253,6 +268,18 @@ class Practice(models.Model):
         related_name="led_practices",
     )
     partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_practices")
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.LOCAL)
+    # A practice without a city (a national law, a regional programme) is placed here;
+    # one with a city is placed by its city's country, which wins (effective_country).
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practices",
+        help_text="For a national or regional practice without a city.",
+    )
+    region = models.CharField(max_length=120, blank=True, help_text="For a regional practice.")
     summary = models.TextField(help_text="One paragraph, in the portal's own words.")
     context = models.TextField("context and goals", blank=True)
     how_it_works = models.TextField(blank=True)
@@ -344,8 +371,16 @@ class Practice(models.Model):
             errors["end_year"] = "The end year cannot be before the start year."
         if not self.city_id and not self.lead_organisation_id:
             errors["city"] = "Give a city, a lead organisation, or both."
+        if self.scope in (Scope.NATIONAL, Scope.REGIONAL) and not (self.city_id or self.country_id):
+            errors["country"] = "A national or regional practice needs its country."
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def effective_country(self):
+        """Where the browser's country facet and the export place it: its city's country,
+        else its own (a national practice has no city)."""
+        return self.city.country if self.city_id else self.country
 
     @property
     def link_list(self):
