@@ -1,9 +1,9 @@
-import reversion
-from django.contrib import admin, messages
+from django.contrib import admin
 
 from portal.export import export_rows
 from sources.admin_base import CitationInline, CuratedAdmin
 
+from .admin_review import ReviewAdminMixin
 from .exports import PRACTICE_COLUMNS
 from .models import FundingSource, Practice, TargetGroup, Theme
 
@@ -20,18 +20,29 @@ admin.site.register(FundingSource, VocabularyAdmin)
 
 
 @admin.register(Practice)
-class PracticeAdmin(CuratedAdmin):
+class PracticeAdmin(ReviewAdminMixin, CuratedAdmin):
+    # The review queue is this list filtered to "In review": who submitted what, when.
     list_display = [
         "title",
         "city",
         "lead_organisation",
         "kind",
         "status",
-        "start_year",
+        "review_state",
+        "submitted_by",
+        "submitted_at",
         "is_published",
     ]
-    list_filter = ["is_published", "kind", "status", "themes", "city__country"]
-    list_select_related = ["city__country", "lead_organisation"]
+    list_filter = [
+        "review_state",
+        "is_published",
+        "scope",
+        "kind",
+        "status",
+        "themes",
+        "city__country",
+    ]
+    list_select_related = ["city__country", "lead_organisation", "submitted_by"]
     search_fields = ["title", "slug", "summary", "city__name", "lead_organisation__name"]
     autocomplete_fields = [
         "city",
@@ -44,12 +55,14 @@ class PracticeAdmin(CuratedAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CitationInline]
-    actions = ["publish", "unpublish", "export_csv"]
+    actions = ["submit_for_review", "publish", "unpublish", "export_csv"]
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", "is_published", "city", "lead_organisation", "partners"]},
+            {"fields": ["title", "slug", "city", "lead_organisation", "partners"]},
         ),
+        ("Scope and place", {"fields": ["scope", "country", "region"]}),
+        ("Review", {"fields": [*ReviewAdminMixin.review_fields, "review_note"]}),
         (
             "The practice",
             {
@@ -72,25 +85,6 @@ class PracticeAdmin(CuratedAdmin):
         ("Links and contacts", {"fields": ["links", "contacts"]}),
     ]
 
-    def _set_published(self, request, queryset, published):
-        # Saved one by one inside a revision, not with update(), so that each change is
-        # in the history with who made it and can be reverted like any other edit.
-        # A revision per practice, so that reverting one never reverts the others.
-        changed = 0
-        for practice in queryset.filter(is_published=not published):
-            with reversion.create_revision():
-                reversion.set_user(request.user)
-                reversion.set_comment("Published" if published else "Unpublished")
-                practice.is_published = published
-                practice.save(update_fields=["is_published", "updated"])
-            changed += 1
-        verb = "published" if published else "unpublished"
-        self.message_user(request, f"{changed} practice(s) {verb}.", messages.SUCCESS)
-
-    @admin.action(description="Publish the selected practices", permissions=["change"])
-    def publish(self, request, queryset):
-        self._set_published(request, queryset, True)
-
     @admin.action(description="Export the selected practices as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
         # The same columns and code as the public export, drafts included.
@@ -101,7 +95,3 @@ class PracticeAdmin(CuratedAdmin):
             name="practices-selection",
             filters={"admin_selection": "1"},
         )
-
-    @admin.action(description="Unpublish the selected practices", permissions=["change"])
-    def unpublish(self, request, queryset):
-        self._set_published(request, queryset, False)

@@ -34,6 +34,9 @@ def _check_practice(record):
 def _practice_values(data, values):
     values["links"] = "\n".join(data.get("links", []))
     values["is_published"] = data.get("published", True)
+    values["review_state"] = (
+        Practice.ReviewState.PUBLISHED if values["is_published"] else Practice.ReviewState.DRAFT
+    )
 
 
 def _practice_dump(practice):

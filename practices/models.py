@@ -1,8 +1,8 @@
 import reversion
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
 from django.db import models
 from django.db.models import Case, Count, F, Q, When
 from django.urls import reverse
@@ -14,28 +14,14 @@ from cities.models import City, Contact, Country, Organisation
 from portal.text import sort_key
 from sources.models import Citation
 
+from .choices import PracticeKind, ReviewState, Scope, Status
+from .links import _lines, is_safe_link, validate_links
 from .search import apply_search
 
 
 def browser_url(**params):
     """The practice browser filtered by `params`, e.g. browser_url(theme="volunteering")."""
     return f"{reverse('practices:list')}?{urlencode(params)}"
-
-
-class PracticeKind(models.TextChoices):
-    """What a record is. The knowledge base's booklets also list publications, tools and
-    network statements, which are worth finding but are not things a city did."""
-
-    INITIATIVE = "initiative", "Initiative"
-    STRATEGY = "strategy", "Strategy or plan"
-    PUBLICATION = "publication", "Publication or tool"
-    STATEMENT = "statement", "Network statement"
-
-    @classmethod
-    def browser_default(cls):
-        """The kinds the browser shows, and the counts that lead to it count, when no kind
-        is asked for: the things cities and their partners did."""
-        return (cls.INITIATIVE.value, cls.STRATEGY.value)
 
 
 class VocabularyQuerySet(models.QuerySet):
@@ -89,53 +75,6 @@ class FundingSource(Vocabulary):
 
     def get_absolute_url(self):
         return browser_url(funding=self.slug)
-
-
-_url = URLValidator(schemes=["http", "https"])
-_email = EmailValidator()
-
-
-def _lines(text):
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def is_safe_link(link):
-    """An http(s) URL or a mailto: address; nothing a browser would run."""
-    try:
-        if link.lower().startswith("mailto:"):
-            _email(link[len("mailto:") :])
-        else:
-            _url(link)
-    except ValidationError:
-        return False
-    return True
-
-
-def validate_links(text):
-    """The admin and the loader alike: every line an http(s) URL or a mailto: address."""
-    bad = [line for line in _lines(text) if not is_safe_link(line)]
-    if bad:
-        raise ValidationError(
-            f"Only http(s) and mailto links may be stored; not {bad[0][:80]!r}.",
-            code="unsafe_link",
-        )
-
-
-class Scope(models.TextChoices):
-    """How far a practice reaches. A national or European one may have no city: its
-    country (for a national one) places it in the browser and the export."""
-
-    LOCAL = "local", "Local"
-    REGIONAL = "regional", "Regional"
-    NATIONAL = "national", "National"
-    EUROPEAN = "european", "European"
-
-
-class Status(models.TextChoices):
-    ONGOING = "ongoing", "Ongoing"
-    ENDED = "ended", "Ended"
-    PLANNED = "planned", "Planned"
-    UNKNOWN = "unknown", "Not stated"
 
 
 class PracticeQuerySet(models.QuerySet):
@@ -244,6 +183,7 @@ class Practice(models.Model):
     Status = Status
     Kind = PracticeKind
     Scope = Scope
+    ReviewState = ReviewState
 
     title = models.CharField(max_length=300)
     # What titles sort by (portal.text.sort_key), kept by save(): ignores quotes, leading
@@ -304,6 +244,17 @@ class Practice(models.Model):
     # serialised into a version).
     tagged_items = GenericRelation("taggit.TaggedItem")
     is_published = models.BooleanField("published", default=False)
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_practices",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
     citations = GenericRelation(Citation)
     # Folded words of everything a visitor may search for (see portal/text.py). Kept by
     # practices.search_documents.refresh_search_documents() whenever a practice or a linked record
@@ -320,6 +271,7 @@ class Practice(models.Model):
 
     class Meta:
         ordering = ["sort_title", "pk"]
+        permissions = [("publish_practice", "Can publish practices (the Reviewers group)")]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="practice_slug_unique"),
             models.CheckConstraint(
@@ -354,9 +306,17 @@ class Practice(models.Model):
 
     def save(self, *args, **kwargs):
         self.sort_title = sort_key(self.title)
+        # The public flag and the workflow never disagree, whoever wrote the flag (the
+        # loader, an older admin action, a revert).
+        if self.is_published:
+            self.review_state = ReviewState.PUBLISHED
+        elif self.review_state == ReviewState.PUBLISHED:
+            self.review_state = ReviewState.DRAFT
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "title" in update_fields:
             kwargs["update_fields"] = {*update_fields, "sort_title"}
+        if update_fields is not None and "is_published" in update_fields:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "review_state"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

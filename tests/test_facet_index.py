@@ -188,8 +188,7 @@ def test_a_cached_count_changes_right_after_an_admin_edit(client, superuser):
     client.force_login(superuser)
     change = reverse("admin:practices_practice_change", args=[practice.pk])
     data = form_data(client.get(change))
-    data["is_published"] = None
-    data = {k: v for k, v in data.items() if v is not None}
+    data["_to_draft"] = "Back to draft"
     assert client.post(change, data).status_code == 302
     client.logout()
     after = client.get(url, {"theme": "volunteering"}).context["page"].paginator.count
