@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from portal.export import export_rows
 from sources.admin_base import CitationInline, CuratedAdmin
+from sources.admin_verify import StaleFilter, VerifiedAdminMixin
 
 from .admin_review import ReviewAdminMixin
 from .exports import PRACTICE_COLUMNS
@@ -20,7 +21,7 @@ admin.site.register(FundingSource, VocabularyAdmin)
 
 
 @admin.register(Practice)
-class PracticeAdmin(ReviewAdminMixin, CuratedAdmin):
+class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, CuratedAdmin):
     # The review queue is this list filtered to "In review": who submitted what, when.
     list_display = [
         "title",
@@ -32,9 +33,11 @@ class PracticeAdmin(ReviewAdminMixin, CuratedAdmin):
         "submitted_by",
         "submitted_at",
         "is_published",
+        "last_verified_on",
     ]
     list_filter = [
         "review_state",
+        StaleFilter,
         "is_published",
         "scope",
         "kind",
@@ -55,7 +58,7 @@ class PracticeAdmin(ReviewAdminMixin, CuratedAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CitationInline]
-    actions = ["submit_for_review", "publish", "unpublish", "export_csv"]
+    actions = ["submit_for_review", "publish", "unpublish", "mark_verified", "export_csv"]
     fieldsets = [
         (
             None,
@@ -63,6 +66,7 @@ class PracticeAdmin(ReviewAdminMixin, CuratedAdmin):
         ),
         ("Scope and place", {"fields": ["scope", "country", "region"]}),
         ("Review", {"fields": [*ReviewAdminMixin.review_fields, "review_note"]}),
+        ("Verification", {"fields": VerifiedAdminMixin.verified_fields}),
         (
             "The practice",
             {

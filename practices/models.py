@@ -12,6 +12,7 @@ from taggit.models import Tag, TaggedItem
 
 from cities.models import City, Contact, Country, Organisation
 from portal.text import sort_key
+from portal.verification import Verified
 from sources.models import Citation
 
 from .choices import PracticeKind, ReviewState, Scope, Status
@@ -179,7 +180,7 @@ class PracticeQuerySet(models.QuerySet):
         )
 
 
-class Practice(models.Model):
+class Practice(Verified):
     Status = Status
     Kind = PracticeKind
     Scope = Scope
@@ -264,12 +265,11 @@ class Practice(models.Model):
     # migration 0004), so matching a row costs a lookup, not a parse. Filled together with
     # search_document; empty on SQLite, which indexes the document with FTS5 instead.
     search_vector = SearchVectorField(null=True, editable=False)
-    created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     objects = PracticeQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Verified.Meta):
         ordering = ["sort_title", "pk"]
         permissions = [("publish_practice", "Can publish practices (the Reviewers group)")]
         constraints = [

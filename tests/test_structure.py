@@ -15,7 +15,7 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 PACKAGES = ("portal", "sources", "cities", "practices", "benchmarks")
 LAYERS = (
-    ("portal.text", "portal.export", "portal.http", "portal.templatetags"),
+    ("portal.text", "portal.export", "portal.http", "portal.templatetags", "portal.verification"),
     ("sources",),
     ("cities",),
     ("practices",),
