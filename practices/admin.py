@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.html import format_html
 
 from portal.export import export_rows
 from sources.admin_base import CitationInline, CuratedAdmin
@@ -6,7 +7,7 @@ from sources.admin_verify import StaleFilter, VerifiedAdminMixin
 
 from .admin_review import ReviewAdminMixin
 from .exports import PRACTICE_COLUMNS
-from .models import FundingSource, Practice, TargetGroup, Theme
+from .models import FundingSource, LinkCheck, Practice, TargetGroup, Theme
 
 
 class VocabularyAdmin(CuratedAdmin):
@@ -99,3 +100,24 @@ class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, CuratedAdmin):
             name="practices-selection",
             filters={"admin_selection": "1"},
         )
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """What `manage.py check_links` found: this page only reads the stored results."""
+
+    list_display = ["url", "ok", "status_code", "error", "checked_at", "used_by"]
+    list_filter = ["ok", "status_code"]
+    search_fields = ["url", "final_url", "error"]
+    readonly_fields = ["url", "ok", "status_code", "final_url", "error", "checked_at"]
+    list_per_page = 100
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Used by")
+    def used_by(self, obj):
+        return format_html('<a href="{}">practices with it</a>', obj.practices_url())

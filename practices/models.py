@@ -381,3 +381,4 @@ reversion.register(
 
 # The facet index's tables live beside the models they index (facet_store.py).
 from .facet_store import FacetCount, FacetKey, FacetValue  # noqa: E402, F401
+from .link_store import LinkCheck  # noqa: E402, F401
