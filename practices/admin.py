@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils.html import format_html
 
 from portal.export import export_rows
@@ -6,6 +7,7 @@ from sources.admin_base import CitationInline, CuratedAdmin
 from sources.admin_verify import StaleFilter, VerifiedAdminMixin
 
 from .admin_review import ReviewAdminMixin
+from .duplicates import similar_to
 from .exports import PRACTICE_COLUMNS
 from .models import FundingSource, LinkCheck, Practice, TargetGroup, Theme
 
@@ -89,6 +91,22 @@ class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, CuratedAdmin):
         ),
         ("Links and contacts", {"fields": ["links", "contacts"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A warning, not a refusal: two similar titles may be two real programmes.
+        for other, score in similar_to(obj):
+            url = reverse("admin:practices_practice_change", args=[other.pk])
+            messages.warning(
+                request,
+                format_html(
+                    'Possible duplicate: <a href="{}">{}</a> has a {}% similar title in the '
+                    "same city or organisation.",
+                    url,
+                    other.title,
+                    round(score * 100),
+                ),
+            )
 
     @admin.action(description="Export the selected practices as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
