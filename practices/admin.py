@@ -7,7 +7,7 @@ from sources.admin_base import CitationInline, CuratedAdmin
 from sources.admin_verify import StaleFilter, VerifiedAdminMixin
 
 from .admin_review import ReviewAdminMixin
-from .duplicates import similar_to
+from .duplicates import likely_duplicate_ids, similar_to
 from .exports import PRACTICE_COLUMNS
 from .models import FundingSource, LinkCheck, Practice, TargetGroup, Theme
 
@@ -21,6 +21,19 @@ class VocabularyAdmin(CuratedAdmin):
 admin.site.register(Theme, VocabularyAdmin)
 admin.site.register(TargetGroup, VocabularyAdmin)
 admin.site.register(FundingSource, VocabularyAdmin)
+
+
+class DuplicateFilter(admin.SimpleListFilter):
+    title = "likely duplicate"
+    parameter_name = "duplicate"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes: a similar title in the same city or organisation")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=likely_duplicate_ids())
+        return queryset
 
 
 @admin.register(Practice)
@@ -41,6 +54,7 @@ class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, CuratedAdmin):
     list_filter = [
         "review_state",
         StaleFilter,
+        DuplicateFilter,
         "is_published",
         "scope",
         "kind",

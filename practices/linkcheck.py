@@ -100,16 +100,21 @@ def check_urls(urls, workers=8, **options):
         return list(pool.map(lambda url: check_url(url, **options), urls))
 
 
+def _text(value, length):
+    # PostgreSQL refuses NUL in text; a URL carrying one is stored percent-encoded.
+    return value.replace("\x00", "%00")[:length]
+
+
 def store(results):
     """One row per URL, replaced by each run."""
     now = timezone.now()
     rows = [
         LinkCheck(
-            url=r.url[:1000],
+            url=_text(r.url, 1000),
             ok=r.ok,
             status_code=r.status_code,
-            final_url=(r.final_url if r.final_url != r.url else "")[:1000],
-            error=r.error,
+            final_url=_text(r.final_url if r.final_url != r.url else "", 1000),
+            error=_text(r.error, 300),
             checked_at=now,
         )
         for r in results
