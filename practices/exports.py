@@ -112,12 +112,12 @@ PRACTICE_COLUMNS = [
     # The effective country: the city's, else the practice's own (a national practice).
     SqlColumn(
         "country_code",
-        "ISO 3166-1 alpha-2",
+        "ISO 3166-1 alpha-2: the city's country, else the practice's own (a national practice)",
         sql=Coalesce(F("city__country_id"), F("country_id")),
     ),
     SqlColumn(
         "country",
-        "Country name",
+        "Country name (the same rule)",
         sql=Coalesce(F("city__country__name"), F("country__name")),
     ),
     SqlColumn("lead_organisation", "Organisation that runs it", sql=F("lead_organisation__name")),
