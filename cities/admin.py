@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from sources.admin_base import CitationInline, CuratedAdmin
+from sources.admin_verify import StaleFilter, VerifiedAdminMixin
 
 from .models import City, Contact, Country, Membership, Network, Organisation
 
@@ -37,9 +38,10 @@ class CityAdmin(CuratedAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CuratedAdmin):
-    list_display = ["name", "kind", "city", "country"]
-    list_filter = ["kind", "country"]
+class OrganisationAdmin(VerifiedAdminMixin, CuratedAdmin):
+    list_display = ["name", "kind", "city", "country", "last_verified_on"]
+    list_filter = ["kind", "country", StaleFilter]
+    actions = ["mark_verified"]
     list_select_related = ["city__country", "country"]
     search_fields = ["name", "slug", "description"]
     autocomplete_fields = ["city", "country"]
@@ -66,9 +68,18 @@ class MembershipAdmin(CuratedAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(CuratedAdmin):
-    list_display = ["name", "role", "organisation", "city", "email", "is_public"]
-    list_filter = ["is_public", "city__country"]
+class ContactAdmin(VerifiedAdminMixin, CuratedAdmin):
+    list_display = [
+        "name",
+        "role",
+        "organisation",
+        "city",
+        "email",
+        "is_public",
+        "last_verified_on",
+    ]
+    list_filter = ["is_public", "city__country", StaleFilter]
+    actions = ["mark_verified"]
     list_select_related = ["organisation", "city__country"]
     search_fields = ["name", "role", "email", "organisation__name", "city__name"]
     autocomplete_fields = ["organisation", "city"]

@@ -7,6 +7,8 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from portal.verification import Verified
+
 # Databases check e-mails with this pattern; forms and the loader use Django's stricter
 # EmailValidator on top. A regex is what both SQLite (Django registers REGEXP) and
 # PostgreSQL can evaluate in a CHECK constraint.
@@ -168,7 +170,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.for_list().prefetch_related("citations__document")
 
 
-class Organisation(models.Model):
+class Organisation(Verified):
     class Kind(models.TextChoices):
         MUNICIPAL = "municipal", "Municipal department or city council"
         REGIONAL = "regional-government", "Regional government"
@@ -342,7 +344,7 @@ class ContactQuerySet(models.QuerySet):
         )
 
 
-class Contact(models.Model):
+class Contact(Verified):
     key = models.SlugField(
         max_length=120, help_text="A stable identifier, e.g. the person's name as a slug."
     )

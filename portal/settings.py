@@ -79,6 +79,8 @@ def portal_version():
 
 # Reported in export headers so a file says which portal produced it.
 PORTAL_VERSION = portal_version()
+# After how many months without a check a record is flagged "may be out of date".
+PORTAL_STALE_MONTHS = env_int("DJANGO_STALE_MONTHS", 24)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,11 +1,15 @@
-import reversion
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 
 from portal.export import export_rows
 from sources.admin_base import CitationInline, CuratedAdmin
+from sources.admin_verify import StaleFilter, VerifiedAdminMixin
 
+from .admin_review import ReviewAdminMixin
+from .duplicates import likely_duplicate_ids, similar_to
 from .exports import PRACTICE_COLUMNS
-from .models import FundingSource, Practice, TargetGroup, Theme
+from .models import FundingSource, LinkCheck, Practice, TargetGroup, Theme
 
 
 class VocabularyAdmin(CuratedAdmin):
@@ -19,19 +23,46 @@ admin.site.register(TargetGroup, VocabularyAdmin)
 admin.site.register(FundingSource, VocabularyAdmin)
 
 
+class DuplicateFilter(admin.SimpleListFilter):
+    title = "likely duplicate"
+    parameter_name = "duplicate"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes: a similar title in the same city or organisation")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pk__in=likely_duplicate_ids())
+        return queryset
+
+
 @admin.register(Practice)
-class PracticeAdmin(CuratedAdmin):
+class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, CuratedAdmin):
+    # The review queue is this list filtered to "In review": who submitted what, when.
     list_display = [
         "title",
         "city",
         "lead_organisation",
         "kind",
         "status",
-        "start_year",
+        "review_state",
+        "submitted_by",
+        "submitted_at",
         "is_published",
+        "last_verified_on",
     ]
-    list_filter = ["is_published", "kind", "status", "themes", "city__country"]
-    list_select_related = ["city__country", "lead_organisation"]
+    list_filter = [
+        "review_state",
+        StaleFilter,
+        DuplicateFilter,
+        "is_published",
+        "scope",
+        "kind",
+        "status",
+        "themes",
+        "city__country",
+    ]
+    list_select_related = ["city__country", "lead_organisation", "submitted_by"]
     search_fields = ["title", "slug", "summary", "city__name", "lead_organisation__name"]
     autocomplete_fields = [
         "city",
@@ -44,12 +75,15 @@ class PracticeAdmin(CuratedAdmin):
     ]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [CitationInline]
-    actions = ["publish", "unpublish", "export_csv"]
+    actions = ["submit_for_review", "publish", "unpublish", "mark_verified", "export_csv"]
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", "is_published", "city", "lead_organisation", "partners"]},
+            {"fields": ["title", "slug", "city", "lead_organisation", "partners"]},
         ),
+        ("Scope and place", {"fields": ["scope", "country", "region"]}),
+        ("Review", {"fields": [*ReviewAdminMixin.review_fields, "review_note"]}),
+        ("Verification", {"fields": VerifiedAdminMixin.verified_fields}),
         (
             "The practice",
             {
@@ -72,24 +106,21 @@ class PracticeAdmin(CuratedAdmin):
         ("Links and contacts", {"fields": ["links", "contacts"]}),
     ]
 
-    def _set_published(self, request, queryset, published):
-        # Saved one by one inside a revision, not with update(), so that each change is
-        # in the history with who made it and can be reverted like any other edit.
-        # A revision per practice, so that reverting one never reverts the others.
-        changed = 0
-        for practice in queryset.filter(is_published=not published):
-            with reversion.create_revision():
-                reversion.set_user(request.user)
-                reversion.set_comment("Published" if published else "Unpublished")
-                practice.is_published = published
-                practice.save(update_fields=["is_published", "updated"])
-            changed += 1
-        verb = "published" if published else "unpublished"
-        self.message_user(request, f"{changed} practice(s) {verb}.", messages.SUCCESS)
-
-    @admin.action(description="Publish the selected practices", permissions=["change"])
-    def publish(self, request, queryset):
-        self._set_published(request, queryset, True)
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A warning, not a refusal: two similar titles may be two real programmes.
+        for other, score in similar_to(obj):
+            url = reverse("admin:practices_practice_change", args=[other.pk])
+            messages.warning(
+                request,
+                format_html(
+                    'Possible duplicate: <a href="{}">{}</a> has a {}% similar title in the '
+                    "same city or organisation.",
+                    url,
+                    other.title,
+                    round(score * 100),
+                ),
+            )
 
     @admin.action(description="Export the selected practices as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
@@ -102,6 +133,23 @@ class PracticeAdmin(CuratedAdmin):
             filters={"admin_selection": "1"},
         )
 
-    @admin.action(description="Unpublish the selected practices", permissions=["change"])
-    def unpublish(self, request, queryset):
-        self._set_published(request, queryset, False)
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """What `manage.py check_links` found: this page only reads the stored results."""
+
+    list_display = ["url", "ok", "status_code", "error", "checked_at", "used_by"]
+    list_filter = ["ok", "status_code"]
+    search_fields = ["url", "final_url", "error"]
+    readonly_fields = ["url", "ok", "status_code", "final_url", "error", "checked_at"]
+    list_per_page = 100
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Used by")
+    def used_by(self, obj):
+        return format_html('<a href="{}">practices with it</a>', obj.practices_url())

@@ -108,8 +108,18 @@ PRACTICE_COLUMNS = [
     ),
     SqlColumn("city", "City name", sql=F("city__name")),
     SqlColumn("city_slug", "Joins cities.csv", sql=F("city__slug")),
-    SqlColumn("country_code", "ISO 3166-1 alpha-2", sql=F("city__country_id")),
-    SqlColumn("country", "Country name", sql=F("city__country__name")),
+    SqlColumn("scope", "local, regional, national or european: how far it reaches", sql=F("scope")),
+    # The effective country: the city's, else the practice's own (a national practice).
+    SqlColumn(
+        "country_code",
+        "ISO 3166-1 alpha-2: the city's country, else the practice's own (a national practice)",
+        sql=Coalesce(F("city__country_id"), F("country_id")),
+    ),
+    SqlColumn(
+        "country",
+        "Country name (the same rule)",
+        sql=Coalesce(F("city__country__name"), F("country__name")),
+    ),
     SqlColumn("lead_organisation", "Organisation that runs it", sql=F("lead_organisation__name")),
     SqlColumn(
         "lead_organisation_slug", "Joins organisations.csv", sql=F("lead_organisation__slug")

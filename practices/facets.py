@@ -20,12 +20,13 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Coalesce
 from taggit.models import Tag, TaggedItem
 
 from cities.models import City, Contact, Country, Membership, Network, Organisation
 from sources.models import Citation, SourceDocument
 
-from .facet_keys import ChoiceVocabulary, ModelVocabulary, column_keys, link_keys, of_ids
+from .facet_keys import TEXT, ChoiceVocabulary, ModelVocabulary, column_keys, link_keys, of_ids
 from .models import FundingSource, Practice, PracticeKind, Status, TargetGroup, Theme
 
 
@@ -132,6 +133,13 @@ def _network(qs, values):
     return qs.filter(city_id__in=cities.values("city_id"))
 
 
+def _country(qs, values):
+    """A practice's city's country, or its own when it has no city (a national law):
+    the same rule as its keys (Coalesce), so that the filter and the count agree."""
+    own = Q(city__isnull=True, country_id__in=values)
+    return qs.filter(Q(city__country_id__in=values) | own)
+
+
 def _organisation(qs, values):
     partners = Practice.partners.through.objects.filter(organisation__slug__in=values)
     return qs.filter(
@@ -169,6 +177,13 @@ def _organisation_keys(ids):
     lead = column_keys("lead_organisation_id")(ids)
     partners = _through_keys("partners")(ids)
     return lead.order_by().union(partners.order_by())
+
+
+def _country_keys(ids):
+    """The effective country: the city's, else the practice's own (Practice.effective_country)."""
+    rows = Practice.objects.annotate(placed=Coalesce("city__country_id", "country_id"))
+    rows = of_ids(rows.filter(placed__isnull=False), "pk", ids)
+    return rows.annotate(pid=F("pk"), ref=Cast("placed", TEXT)).values_list("pid", "ref")
 
 
 def _contact_keys(ids):
@@ -241,9 +256,9 @@ for _facet in (
     Facet(
         "country",
         "Country",
-        apply=_column("city__country__code"),
+        apply=_country,
         labels=model_labels(Country, key="code"),
-        keys=column_keys("city__country_id"),
+        keys=_country_keys,
         follows=((City, _practices_of_city),),
         vocabulary=ModelVocabulary(Country, key="code"),
         order=20,

@@ -34,6 +34,9 @@ def _check_practice(record):
 def _practice_values(data, values):
     values["links"] = "\n".join(data.get("links", []))
     values["is_published"] = data.get("published", True)
+    values["review_state"] = (
+        Practice.ReviewState.PUBLISHED if values["is_published"] else Practice.ReviewState.DRAFT
+    )
 
 
 def _practice_dump(practice):
@@ -137,10 +140,16 @@ KINDS = (
             "transferability",
             "status",
             "kind",
+            "scope",
+            "region",
         ),
         required=("slug", "title", "summary", "themes"),
         ints=("start_year", "end_year"),
-        fks={"city": ("city", "city"), "lead_organisation": ("organisation", "lead_organisation")},
+        fks={
+            "city": ("city", "city"),
+            "country": ("country", "country"),
+            "lead_organisation": ("organisation", "lead_organisation"),
+        },
         m2m={
             "partners": ("organisation", "partners"),
             "themes": ("theme", "themes"),
@@ -151,7 +160,11 @@ KINDS = (
         cited=True,
         mentionable=True,
         check=_check_practice,
-        defaults={"status": Practice.Status.UNKNOWN, "kind": Practice.Kind.INITIATIVE},
+        defaults={
+            "status": Practice.Status.UNKNOWN,
+            "kind": Practice.Kind.INITIATIVE,
+            "scope": Practice.Scope.LOCAL,
+        },
         values=_practice_values,
         dump=_practice_dump,
         relations=_practice_relations,

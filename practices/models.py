@@ -1,8 +1,8 @@
 import reversion
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import EmailValidator, URLValidator
 from django.db import models
 from django.db.models import Case, Count, F, Q, When
 from django.urls import reverse
@@ -10,32 +10,19 @@ from django.utils.http import urlencode
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
-from cities.models import City, Contact, Organisation
+from cities.models import City, Contact, Country, Organisation
 from portal.text import sort_key
+from portal.verification import Verified
 from sources.models import Citation
 
+from .choices import PracticeKind, ReviewState, Scope, Status
+from .links import _lines, is_safe_link, validate_links
 from .search import apply_search
 
 
 def browser_url(**params):
     """The practice browser filtered by `params`, e.g. browser_url(theme="volunteering")."""
     return f"{reverse('practices:list')}?{urlencode(params)}"
-
-
-class PracticeKind(models.TextChoices):
-    """What a record is. The knowledge base's booklets also list publications, tools and
-    network statements, which are worth finding but are not things a city did."""
-
-    INITIATIVE = "initiative", "Initiative"
-    STRATEGY = "strategy", "Strategy or plan"
-    PUBLICATION = "publication", "Publication or tool"
-    STATEMENT = "statement", "Network statement"
-
-    @classmethod
-    def browser_default(cls):
-        """The kinds the browser shows, and the counts that lead to it count, when no kind
-        is asked for: the things cities and their partners did."""
-        return (cls.INITIATIVE.value, cls.STRATEGY.value)
 
 
 class VocabularyQuerySet(models.QuerySet):
@@ -89,43 +76,6 @@ class FundingSource(Vocabulary):
 
     def get_absolute_url(self):
         return browser_url(funding=self.slug)
-
-
-_url = URLValidator(schemes=["http", "https"])
-_email = EmailValidator()
-
-
-def _lines(text):
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def is_safe_link(link):
-    """An http(s) URL or a mailto: address; nothing a browser would run."""
-    try:
-        if link.lower().startswith("mailto:"):
-            _email(link[len("mailto:") :])
-        else:
-            _url(link)
-    except ValidationError:
-        return False
-    return True
-
-
-def validate_links(text):
-    """The admin and the loader alike: every line an http(s) URL or a mailto: address."""
-    bad = [line for line in _lines(text) if not is_safe_link(line)]
-    if bad:
-        raise ValidationError(
-            f"Only http(s) and mailto links may be stored; not {bad[0][:80]!r}.",
-            code="unsafe_link",
-        )
-
-
-class Status(models.TextChoices):
-    ONGOING = "ongoing", "Ongoing"
-    ENDED = "ended", "Ended"
-    PLANNED = "planned", "Planned"
-    UNKNOWN = "unknown", "Not stated"
 
 
 class PracticeQuerySet(models.QuerySet):
@@ -190,7 +140,9 @@ class PracticeQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        return self.select_related("city__country", "lead_organisation").prefetch_related(
+        return self.select_related(
+            "city__country", "country", "lead_organisation"
+        ).prefetch_related(
             "themes",
             "target_groups",
             "funding_sources",
@@ -207,7 +159,9 @@ class PracticeQuerySet(models.QuerySet):
         # benchmarks' Illustration, reached through the relation: practices sit below
         # benchmarks and do not import it.
         illustrations = self.model._meta.get_field("illustrations").related_model.objects
-        return self.select_related("city__country", "lead_organisation").prefetch_related(
+        return self.select_related(
+            "city__country", "country", "lead_organisation"
+        ).prefetch_related(
             models.Prefetch("themes", to_attr="theme_list"),
             models.Prefetch("target_groups", to_attr="target_group_list"),
             models.Prefetch("funding_sources", to_attr="funding_source_list"),
@@ -231,9 +185,11 @@ class PracticeQuerySet(models.QuerySet):
         )
 
 
-class Practice(models.Model):
+class Practice(Verified):
     Status = Status
     Kind = PracticeKind
+    Scope = Scope
+    ReviewState = ReviewState
 
     title = models.CharField(max_length=300)
     # What titles sort by (portal.text.sort_key), kept by save(): ignores quotes, leading
@@ -258,6 +214,18 @@ class Practice(models.Model):
         related_name="led_practices",
     )
     partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_practices")
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.LOCAL)
+    # A practice without a city (a national law, a regional programme) is placed here;
+    # one with a city is placed by its city's country, which wins (effective_country).
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="practices",
+        help_text="For a national or regional practice without a city.",
+    )
+    region = models.CharField(max_length=120, blank=True, help_text="For a regional practice.")
     summary = models.TextField(help_text="One paragraph, in the portal's own words.")
     context = models.TextField("context and goals", blank=True)
     how_it_works = models.TextField(blank=True)
@@ -282,6 +250,17 @@ class Practice(models.Model):
     # serialised into a version).
     tagged_items = GenericRelation("taggit.TaggedItem")
     is_published = models.BooleanField("published", default=False)
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_practices",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
     citations = GenericRelation(Citation)
     # Folded words of everything a visitor may search for (see portal/text.py). Kept by
     # practices.search_documents.refresh_search_documents() whenever a practice or a linked record
@@ -291,13 +270,13 @@ class Practice(models.Model):
     # migration 0004), so matching a row costs a lookup, not a parse. Filled together with
     # search_document; empty on SQLite, which indexes the document with FTS5 instead.
     search_vector = SearchVectorField(null=True, editable=False)
-    created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     objects = PracticeQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Verified.Meta):
         ordering = ["sort_title", "pk"]
+        permissions = [("publish_practice", "Can publish practices (the Reviewers group)")]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="practice_slug_unique"),
             models.CheckConstraint(
@@ -332,9 +311,17 @@ class Practice(models.Model):
 
     def save(self, *args, **kwargs):
         self.sort_title = sort_key(self.title)
+        # The public flag and the workflow never disagree, whoever wrote the flag (the
+        # loader, an older admin action, a revert).
+        if self.is_published:
+            self.review_state = ReviewState.PUBLISHED
+        elif self.review_state == ReviewState.PUBLISHED:
+            self.review_state = ReviewState.DRAFT
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "title" in update_fields:
             kwargs["update_fields"] = {*update_fields, "sort_title"}
+        if update_fields is not None and "is_published" in update_fields:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "review_state"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -349,8 +336,16 @@ class Practice(models.Model):
             errors["end_year"] = "The end year cannot be before the start year."
         if not self.city_id and not self.lead_organisation_id:
             errors["city"] = "Give a city, a lead organisation, or both."
+        if self.scope in (Scope.NATIONAL, Scope.REGIONAL) and not (self.city_id or self.country_id):
+            errors["country"] = "A national or regional practice needs its country."
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def effective_country(self):
+        """Where the browser's country facet and the export place it: its city's country,
+        else its own (a national practice has no city)."""
+        return self.city.country if self.city_id else self.country
 
     @property
     def link_list(self):
@@ -391,3 +386,4 @@ reversion.register(
 
 # The facet index's tables live beside the models they index (facet_store.py).
 from .facet_store import FacetCount, FacetKey, FacetValue  # noqa: E402, F401
+from .link_store import LinkCheck  # noqa: E402, F401

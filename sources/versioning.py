@@ -150,7 +150,8 @@ def _etag(request, *args, **kwargs):
         # A curator's pages carry drafts, their name and forms: never reused.
         return None
     token, _changed = current_for_request()
-    return f"{token}-{settings.PORTAL_VERSION}"
+    # The day too: a record turns "may be out of date" as time passes, with no write.
+    return f"{token}-{settings.PORTAL_VERSION}-{timezone.localdate().isoformat()}"
 
 
 def _last_modified(request, *args, **kwargs):

@@ -58,7 +58,8 @@ def published_rows():
             pk=p["pk"],
             slug=p["slug"],
             themes=frozenset(themes[p["pk"]]),
-            country=p["city__country"],
+            # The effective country: the city's, else the practice's own (a national law).
+            country=p["city__country"] or p["country"],
             status=p["status"],
             kind=p["kind"],
             start_year=p["start_year"],
@@ -67,7 +68,7 @@ def published_rows():
             city_rank=cities.get(p["city__name"]),
         )
         for p in Practice.objects.filter(is_published=True).values(
-            *fields, "city__country", "city__name"
+            *fields, "city__country", "country", "city__name"
         )
     ]
 

@@ -15,7 +15,14 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 PACKAGES = ("portal", "sources", "cities", "practices", "benchmarks", "api")
 LAYERS = (
-    ("portal.text", "portal.export", "portal.fairuse", "portal.http", "portal.templatetags"),
+    (
+        "portal.text",
+        "portal.export",
+        "portal.fairuse",
+        "portal.http",
+        "portal.templatetags",
+        "portal.verification",
+    ),
     ("sources",),
     ("cities",),
     ("practices",),

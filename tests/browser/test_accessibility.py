@@ -83,3 +83,15 @@ def test_map_and_practice_pages_have_no_violations_on_a_phone(page, site, name):
         element.evaluate("el => el.open = true")
     count, report = violations(page)
     assert count == 0, report
+
+
+def test_a_practice_page_with_a_stale_flag_has_no_violations(page, site):
+    import datetime
+
+    practice = Practice.objects.published().get(slug="luxembourg-gemengepakt")
+    practice.last_verified_on = datetime.date(2015, 3, 1)
+    practice.save(update_fields=["last_verified_on"])
+    page.goto(site + practice.get_absolute_url())
+    assert page.locator(".stale").inner_text() == "May be out of date:"
+    count, report = violations(page)
+    assert count == 0, report

@@ -244,6 +244,8 @@ class Command(BaseCommand):
             status=rnd.choice(Status.values),
             is_published=rnd.random() < 0.97,
         )
+        # bulk_create skips save(), which keeps the workflow's state with the flag.
+        practice.review_state = "published" if practice.is_published else "draft"
         chosen = {
             "themes": rnd.sample(themes, rnd.randint(1, 3)),
             "groups": rnd.sample(groups, rnd.randint(0, 3)),
