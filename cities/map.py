@@ -123,6 +123,8 @@ class CityMap:
     filter_links: bool = False
     # The part of the frame shown (x, y, width, height): all of it, or around the markers.
     view: tuple = (0.0, 0.0, WIDTH, HEIGHT)
+    # Cities left off a map that shows only the ones with the most results.
+    omitted: int = 0
 
     @property
     def viewbox(self):
@@ -177,7 +179,7 @@ def zoomed_view(circles):
     return (left, top, width, height)
 
 
-def city_map(places, title, filter_links=False, zoom=False):
+def city_map(places, title, filter_links=False, zoom=False, omitted=0):
     """A map of `places` (Place objects): projects and sizes each one that has
     coordinates inside the frame; the others stay in the list. With `zoom`, the map
     shows the part of Europe its cities are in. No query."""
@@ -197,7 +199,7 @@ def city_map(places, title, filter_links=False, zoom=False):
         if place.slug in circles:
             x, y, r = circles[place.slug]
             place.x, place.y, place.r = f"{x:.1f}", f"{y:.1f}", f"{r * shrink:.1f}"
-    return CityMap(title, places, filter_links=filter_links, view=view)
+    return CityMap(title, places, filter_links=filter_links, view=view, omitted=omitted)
 
 
 def place_of(city, count, current=False):

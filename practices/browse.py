@@ -74,7 +74,10 @@ class Facet:
 
     @property
     def top(self):
-        return [self._value(row) for row in self.rows[:TOP_VALUES]]
+        return self.top_of(TOP_VALUES)
+
+    def top_of(self, n):
+        return [self._value(row) for row in self.rows[:n]]
 
     @property
     def collapsed(self):

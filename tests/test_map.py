@@ -188,3 +188,17 @@ def test_the_browser_map_zooms_to_the_cities_of_the_results(client):
     for x, y, r in circles:
         assert left <= x - r and x + r <= left + width
         assert top <= y - r and y + r <= top + height
+
+
+def test_the_browser_map_draws_the_cities_with_most_results_and_says_how_many_more(
+    client, monkeypatch
+):
+    monkeypatch.setattr("practices.places.MAP_CITIES", 3)
+    response = client.get(reverse("practices:list"))
+    counts = published_counts(Practice.objects.published().of_browser_kinds())
+    shown = markers(response)
+    assert len(shown) == 3
+    top = sorted(counts.values(), reverse=True)[:3]
+    assert sorted((int(re.search(r": (\d+) practice", s)[1]) for s in shown), reverse=True) == top
+    more = len(counts) - 3
+    assert f"{more} more, with fewer, are in the City filter" in response.content.decode()
