@@ -13,8 +13,6 @@ from portal.verification import Verified
 # EmailValidator on top. A regex is what both SQLite (Django registers REGEXP) and
 # PostgreSQL can evaluate in a CHECK constraint.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-
-
 # Said by Membership.clean() and by its check constraint alike.
 MEMBERSHIP_RULE = "A membership is for a city or an organisation, not both."
 
@@ -392,8 +390,8 @@ class Contact(Verified):
         return (self.key,)
 
 
-# Edit history (django-reversion). A version of a record carries its citations (and a
-# network's memberships), so reverting it in the admin brings those back too.
+# Edit history: a version carries its citations (and a network's memberships), so a
+# revert in the admin brings those back too.
 reversion.register(Country)
 reversion.register(City, follow=("citations",))
 reversion.register(Organisation, follow=("citations",))
