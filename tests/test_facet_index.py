@@ -5,7 +5,6 @@ from collections import Counter
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.management import call_command
 from django.http import QueryDict
 from django.urls import reverse
@@ -17,13 +16,6 @@ from practices.browse import Browse
 from practices.models import FacetCount, FacetKey, Practice, Theme
 from tests import factories
 from tests.admin_forms import form_data
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def practice_values(practice):
