@@ -30,6 +30,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    # Tests read response.context and change settings and the clock between two requests
+    # of one page, which a kept page would not see. tests/test_page_cache.py turns it on.
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Production hashes with PBKDF2 (a million rounds, ~0.25 s a password here); tests
     # create and log in dozens of throwaway users and test no hashing strength.

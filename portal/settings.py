@@ -81,6 +81,9 @@ def portal_version():
 PORTAL_VERSION = portal_version()
 # After how many months without a check a record is flagged "may be out of date".
 PORTAL_STALE_MONTHS = env_int("DJANGO_STALE_MONTHS", 24)
+# Whole anonymous pages kept per content version (sources/pages.py); 0 turns it off.
+# Keys move on with every write, so this only bounds how long an unread page holds memory.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 
+from . import pages
 from .models import ContentVersion
 
 CONTENT_APPS = ("sources", "cities", "practices", "benchmarks", "taggit")
@@ -160,11 +161,21 @@ def _last_modified(request, *args, **kwargs):
     return current_for_request()[1]
 
 
+def _page_key(request):
+    parts = pages.key_parts(request)
+    tag = _etag(request) if parts else None
+    return cache_key(*parts, tag) if tag else None
+
+
 def conditional_on_content(view):
     """ETag and Last-Modified from the content version (and the code's version) for
     anonymous visitors, and a 304 when the client already has this version: a repeated
-    download or page view costs one query. Any write changes the ETag."""
-    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(view)
+    download or page view costs one query. Any write changes the ETag. A client without
+    the page gets it from the page cache when another anonymous visitor asked for it
+    under this version (see pages.py)."""
+    conditional = condition(etag_func=_etag, last_modified_func=_last_modified)(
+        pages.cached(view, _page_key)
+    )
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
