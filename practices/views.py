@@ -58,7 +58,7 @@ def practice_list(request):
         "without_last": browse.without_last_filter(),
         "sorts": SORTS,
         "theme": _single_theme(browse),
-        "results_map": results_map(facets),
+        "results_map": results_map(facets, request.GET),
     }
     # One partial serves the full page and the in-place reload done by browser.js.
     template = (
