@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Subquery, TextField
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
@@ -85,14 +86,21 @@ def split_joined(raw, field=None):
     return [value.split(FIELD_SEPARATOR)[field] for value in values]
 
 
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
+
+
 def neutralise(cell):
     """Make a text cell inert in spreadsheets; leave every other cell as it is."""
-    if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
+    if isinstance(cell, str) and cell[:1] in _TRIGGERS:
         return "'" + cell
     return cell
 
 
 def csv_cell(value):
+    # Text first, and by its exact type: it is most cells of every export, and this
+    # runs once a cell (3 million times for 100,000 practices).
+    if value.__class__ is str:
+        return "'" + value if value[:1] in _TRIGGERS else value
     if value is None:
         return ""
     if isinstance(value, list | tuple):
@@ -123,9 +131,10 @@ def _batches(rows):
         yield batch
 
 
-def _csv_stream(rows, columns, bom):
+def _csv_stream(rows, columns, bom, cells_ready=False):
     """The header, then one string per batch of rows: one write per thousand rows keeps
-    the per-row cost down to formatting."""
+    the per-row cost down to formatting. With cells_ready, each row's cells are already
+    csv_cell()'s strings."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
@@ -133,7 +142,7 @@ def _csv_stream(rows, columns, bom):
     for batch in _batches(rows):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([[csv_cell(cell) for cell in row] for row in batch])
+        writer.writerows(batch if cells_ready else [[csv_cell(c) for c in row] for row in batch])
         yield buffer.getvalue()
 
 
@@ -157,8 +166,11 @@ def wants_json(request):
     return request.GET.get("format") == "json"
 
 
-def export_response(request, *, queryset, columns, name, filters=None, row_count=None, rows=None):
-    """Stream `queryset` as `name-YYYY-MM-DD.csv` (or .json with ?format=json).
+def export_response(
+    request, *, queryset, columns, name, filters=None, row_count=None, rows=None, csv_rows=None
+):
+    """Stream `queryset` as `name-YYYY-MM-DD.csv` (or .json with ?format=json). `rows`
+    replaces reading the queryset; `csv_rows`, for the CSV, gives rows of finished cells.
 
     HEAD gets the same headers, the row count included, without the rows: a client can
     check what an export holds (`curl -I`) without the database building it.
@@ -176,9 +188,12 @@ def export_response(request, *, queryset, columns, name, filters=None, row_count
         rows = _rows(queryset, columns, request) if rows is None else rows
         response = StreamingHttpResponse(_json_stream(rows, columns), content_type=content_type)
     else:
-        rows = _rows(queryset, columns, request) if rows is None else rows
+        ready = csv_rows is not None
+        if not ready:
+            rows = _rows(queryset, columns, request) if rows is None else rows
         bom = request.GET.get("bom") == "1"
-        response = StreamingHttpResponse(_csv_stream(rows, columns, bom), content_type=content_type)
+        stream = _csv_stream(csv_rows if ready else rows, columns, bom, cells_ready=ready)
+        response = StreamingHttpResponse(stream, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Row-Count"] = str(row_count)
     response["X-Filters"] = urlencode(filters or {}, doseq=True)
@@ -200,13 +215,20 @@ def export_rows(request, *, queryset, columns, name, filters=None):
             expressions[key] = (f"_export_{len(expressions)}", column.sql)
         position.append(list(expressions).index(key))
     names = [name for name, _sql in expressions.values()]
-    rows = queryset.annotate(**dict(expressions.values())).values_list(*names)
-    rows = rows.iterator(chunk_size=BATCH_ROWS)
+    rows = _tuples(queryset.annotate(**dict(expressions.values())).values_list(*names))
     cells = [(i, c.convert) for i, c in zip(position, columns, strict=True)]
 
     def converted():
         for raw in rows:
             yield [convert(raw[i], request) if convert else raw[i] for i, convert in cells]
+
+    # The CSV's cells in one step each, no list of converted values in between: the
+    # Python side of a 100,000-row export was half its time.
+    finish = [(i, _csv_of(convert, request)) for i, convert in cells]
+
+    def finished():
+        for raw in rows:
+            yield [cell(raw[i]) for i, cell in finish]
 
     return export_response(
         request,
@@ -214,8 +236,29 @@ def export_rows(request, *, queryset, columns, name, filters=None):
         columns=columns,
         name=name,
         filters=filters,
-        rows=converted(),
+        rows=None if not wants_json(request) else converted(),
+        csv_rows=None if wants_json(request) else finished(),
     )
+
+
+def _tuples(query):
+    """The rows of `query` as the driver hands them over, a batch per fetch, through
+    Django's chunked cursor (server-side on PostgreSQL, so memory stays flat). No
+    per-row converters: the columns are text and numbers, which both drivers return as
+    they are (SQLite's booleans as 0/1, which SqlColumn.convert turns), and skipping
+    the ORM's row handling saved a tenth of the export's time."""
+    sql, params = query.query.sql_with_params()
+    connection = connections[query.db]
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(BATCH_ROWS):
+            yield from batch
+
+
+def _csv_of(convert, request):
+    if convert is None:
+        return csv_cell
+    return lambda raw: csv_cell(convert(raw, request))
 
 
 def url_prefix(request, list_url_name):
