@@ -12,8 +12,8 @@ The rule, decided once per request by ReplicaRoutingMiddleware:
   primary by at most DATABASE_REPLICA_MAX_LAG_MS); otherwise reads go to the primary.
 - If a replica fails during a request, the request is answered again from the primary
   (it was a read: nothing to undo) and the replica is left alone until it is checked
-  again. A failure half-way through a streamed export cannot be taken back; it ends the
-  download early, as any broken connection does.
+  again. That includes the first megabyte of a streamed export; a failure after it
+  cannot be taken back, and ends the download early, as any broken connection does.
 
 After a request that wrote, the client gets a cookie keeping its reads on the primary for
 DATABASE_PIN_SECONDS: it sees its own write even if the replica has not replayed it yet.
@@ -25,6 +25,7 @@ use. Every method would be overridden; the pattern is what is reused.
 """
 
 import contextvars
+import itertools
 import sys
 from dataclasses import dataclass
 
@@ -142,9 +143,34 @@ class ReplicaRoutingMiddleware:
         finally:
             _route.reset(token)
         if response.streaming and route.replica_allowed:
-            # The rows of a streamed export are read after this returns.
-            response.streaming_content = _within(route, response.streaming_content)
+            # The rows of a streamed export are read after this returns: read its first
+            # PREFETCH_BYTES here, where a replica failing can still be answered from the
+            # primary (all of most exports; a bigger one is cut off if the replica fails
+            # later, as by any broken connection). Memory stays bounded by that much.
+            chunks = _within(route, response.streaming_content)
+            try:
+                head = _prefetch(chunks)
+            except DatabaseError:
+                if not route.used:
+                    raise
+                route.replica_failed = True
+                response.close()
+                return response
+            response.streaming_content = itertools.chain(head, chunks)
         return response
+
+
+PREFETCH_BYTES = 1024 * 1024
+
+
+def _prefetch(chunks):
+    head, size = [], 0
+    for chunk in chunks:
+        head.append(chunk)
+        size += len(chunk)
+        if size >= PREFETCH_BYTES:
+            break
+    return head
 
 
 def _within(route, stream):

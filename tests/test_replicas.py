@@ -8,6 +8,8 @@ tests look at. Tests that write use transaction=True, so that the second connect
 sees committed rows and SQLite's shared in-memory database takes no long locks.
 """
 
+import csv
+import io
 import json
 import socket
 import time
@@ -142,15 +144,23 @@ def test_a_replica_that_is_down_means_primary_reads_and_no_error(client, replica
 
 
 @pytest.mark.django_db(databases=BOTH, transaction=True)
-def test_a_replica_failing_during_a_request_is_answered_from_the_primary(client, replica_down):
+@pytest.mark.parametrize("path", ["/practices/", "/practices/export.csv"])
+def test_a_replica_failing_during_a_request_is_answered_from_the_primary(
+    client, replica_down, path
+):
     # Believed healthy (checked a moment before it died): the request reads from it, fails,
-    # and is answered again from the primary.
+    # and is answered again from the primary; a streamed export too, whose rows are read
+    # after the view has returned.
     health._status[replica_down] = Status(replica_down, True, 0.0, "", time.monotonic())
     # The test client would re-raise the first attempt's error, answered or not.
     client.raise_request_exception = False
-    response = client.get("/practices/")
+    response = client.get(path)
     assert response.status_code == 200
     assert response["X-Portal-Database"] == "default"
+    if response.streaming:
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text)))
+        assert len(rows) - 1 == int(response["X-Row-Count"]) > 0
     assert not health.status(replica_down).serving
 
 
