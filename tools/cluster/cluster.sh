@@ -188,7 +188,7 @@ start_app() {
   app_env
   "$ROOT/.venv/bin/gunicorn" portal.wsgi:application --chdir "$ROOT" \
     --bind "127.0.0.1:$port" --workers "$WORKERS" --timeout 60 --graceful-timeout 10 \
-    --pid "$RUN/app$n.pid" --daemon --no-control-socket --error-logfile "$RUN/app$n.log" \
+    --pid "$RUN/app$n.pid" --daemon --no-control-socket --capture-output --error-logfile "$RUN/app$n.log" \
     --access-logfile "$RUN/app$n-access.log"
   wait_for 30 "app server $n" curl -fsS "http://127.0.0.1:$port/healthz"
 }
