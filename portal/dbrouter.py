@@ -59,17 +59,18 @@ def current_route():
 
 
 class PrimaryReplicaRouter:
+    # The primary is named, never left to Django (None): its fallback is the database an
+    # instance was read from, which would send a replica-read object's save, and its
+    # related reads after a write, to the replica.
     def db_for_read(self, model, **hints):
         route = _route.get()
         if route is None or not route.replica_allowed or route.wrote:
-            return None
-        if model._meta.app_label in PRIMARY_APPS:
-            return None
-        if _in_transaction():
-            return None
+            return DEFAULT_DB_ALIAS
+        if model._meta.app_label in PRIMARY_APPS or _in_transaction():
+            return DEFAULT_DB_ALIAS
         alias = route.used or health.choose()
         if alias is None:
-            return None
+            return DEFAULT_DB_ALIAS
         route.used = alias
         return alias
 
@@ -77,7 +78,7 @@ class PrimaryReplicaRouter:
         route = _route.get()
         if route is not None:
             route.wrote = True
-        return None
+        return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints):
         # A replica holds the primary's rows: objects read from either may be related.

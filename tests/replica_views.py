@@ -23,7 +23,16 @@ def read_write_read(request):
     )
 
 
+def read_then_save(request):
+    theme = Theme.objects.order_by("pk").first()
+    read_from = theme._state.db
+    theme.description = "Saved in a GET."
+    theme.save(update_fields=["description"])
+    return JsonResponse({"read_from": read_from, "pk": theme.pk})
+
+
 urlpatterns = [
     path("read-write-read/", read_write_read),
+    path("read-then-save/", read_then_save),
     path("", include("portal.urls")),
 ]

@@ -106,6 +106,18 @@ def test_a_write_sends_the_rest_of_the_request_to_the_primary(client, replica):
     assert again["X-Portal-Database"] == "default"
 
 
+@pytest.mark.django_db(databases=BOTH, transaction=True)
+@pytest.mark.urls("tests.replica_views")
+def test_an_object_read_from_the_replica_is_saved_on_the_primary(client, replica):
+    with CaptureQueriesContext(connections["replica"]) as copy:
+        response = client.get("/read-then-save/")
+    assert response.status_code == 200
+    assert response.json()["read_from"] == "replica"
+    assert "UPDATE" not in sql_on(copy)
+    theme = Theme.objects.get(pk=response.json()["pk"])
+    assert theme.description == "Saved in a GET."
+
+
 @pytest.mark.django_db(databases=BOTH)
 @pytest.mark.parametrize(
     "path", ["/admin/login/", "/accounts/login/", "/benchmarks/assess/vantaa/values-theme-a/"]
