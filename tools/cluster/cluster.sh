@@ -33,6 +33,9 @@ pg_bin() {
   major=$(psql_primary -d postgres -c "SELECT current_setting('server_version_num')::int / 10000")
   echo "/usr/lib/postgresql/$major/bin"
 }
+# Python rather than curl: a fresh machine has the portal's Python, not necessarily curl.
+http_ok() { "$PY" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' "$1"; }
+http_get() { "$PY" -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' "$1"; }
 alive() { [[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
   local seconds=$1 what=$2
@@ -190,7 +193,7 @@ start_app() {
     --bind "127.0.0.1:$port" --workers "$WORKERS" --timeout 60 --graceful-timeout 10 \
     --pid "$RUN/app$n.pid" --daemon --no-control-socket --capture-output --error-logfile "$RUN/app$n.log" \
     --access-logfile "$RUN/app$n-access.log"
-  wait_for 30 "app server $n" curl -fsS "http://127.0.0.1:$port/healthz"
+  wait_for 30 "app server $n" http_ok "http://127.0.0.1:$port/healthz"
 }
 
 stop_app() {
@@ -214,7 +217,7 @@ start_haproxy() {
   printf '%s' "$servers" >>"$RUN/haproxy.cfg"
   haproxy -c -q -f "$RUN/haproxy.cfg"
   haproxy -D -f "$RUN/haproxy.cfg" -p "$RUN/haproxy.pid"
-  wait_for 20 "HAProxy" curl -fsS "http://127.0.0.1:$LB_PORT/healthz"
+  wait_for 20 "HAProxy" http_ok "http://127.0.0.1:$LB_PORT/healthz"
 }
 
 stop_haproxy() {
@@ -236,7 +239,7 @@ up() {
   start_haproxy
   log "up: http://127.0.0.1:$LB_PORT/ (HAProxy) -> app servers ${APP_PORTS[*]};" \
     "primary $PRIMARY_HOST:$PRIMARY_PORT/$DB, replica 127.0.0.1:$REPLICA_PORT, redis :$REDIS_PORT"
-  curl -fsS "http://127.0.0.1:$LB_PORT/healthz?full" && echo
+  http_get "http://127.0.0.1:$LB_PORT/healthz?full"
 }
 
 down() {
