@@ -18,7 +18,7 @@ import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 
-from portal import dbrouter
+from portal import dbrouter, replicas
 from portal.replicas import Status, health
 from practices.models import Practice, Theme
 
@@ -206,3 +206,41 @@ def test_healthz_full_says_degraded_when_the_replica_is_down(client, replica_dow
     assert report["replicas"][replica_down]["ok"] is False
     # The load balancer's check still passes: the primary answers.
     assert client.get("/healthz").status_code == 200
+
+
+class FakeReplica:
+    """A replica connection answering the replay query with `answers`, in turn."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+
+    def cursor(self):
+        return self
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def execute(self, sql, params):
+        self.row = self.answers.pop(0)
+
+    def fetchone(self):
+        return self.row
+
+
+@pytest.mark.parametrize(
+    "answers, low, high",
+    [
+        ([(True, True, 900.0)], 0.0, 0.0),  # already replayed: 0, whatever the age
+        ([(True, False, 900.0), (True, False, 900.0), (True, True, 900.0)], 0.001, 1000),
+        ([(True, False, 2.5)] * 6, 2500.0, 2500.0),  # never within the polls: the age
+    ],
+)
+def test_lag_is_the_time_the_replica_takes_to_replay_the_primarys_position(
+    monkeypatch, answers, low, high
+):
+    monkeypatch.setattr(replicas, "_primary_lsn", lambda: "0/16B3748")
+    lag = replicas._replay_lag_ms(FakeReplica(answers))
+    assert low <= lag <= high
