@@ -54,10 +54,6 @@ class Route:
 _route = contextvars.ContextVar("portal_db_route", default=None)
 
 
-def current_route():
-    return _route.get()
-
-
 class PrimaryReplicaRouter:
     # The primary is named, never left to Django (None): its fallback is the database an
     # instance was read from, which would send a replica-read object's save, and its
