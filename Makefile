@@ -9,7 +9,8 @@ PORT ?= 8000
 # only selects the local-development defaults (no HTTPS redirect, a throwaway key).
 TEST_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test install lint check-deploy bench clean backup restore basemap
+.PHONY: run test install lint check-deploy bench clean backup restore basemap \
+	cluster cluster-down cluster-check cluster-bench
 PRACTICES ?= 100000
 RUNS ?= 30
 # Benchmarks run with DEBUG off, as production does; the test client speaks plain http.
@@ -77,6 +78,21 @@ basemap: install
 		world-atlas@$(WORLD_ATLAS) topojson-client@$(TOPOJSON_CLIENT)
 	node tools/basemap/extract.cjs build/basemap/node_modules > build/basemap/world.json
 	DJANGO_DEBUG=1 $(PY) manage.py build_basemap build/basemap/world.json --atlas-version $(WORLD_ATLAS)
+
+# Several app servers behind HAProxy, a streaming replica, a shared Redis: on this machine
+# (README, "Running on several machines"). cluster-check loads it and breaks it for
+# CLUSTER_CHECK_SECONDS (60 by default); cluster-bench measures 1 and then 2 app servers.
+cluster: install
+	tools/cluster/cluster.sh up
+
+cluster-down:
+	tools/cluster/cluster.sh down
+
+cluster-check: install
+	$(PY) tools/cluster/check.py
+
+cluster-bench: install
+	$(PY) tools/cluster/check.py --bench
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache build

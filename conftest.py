@@ -1,6 +1,7 @@
 """Shared pytest fixtures. Settings come from the environment (see the Makefile)."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.core.management import call_command
@@ -8,7 +9,26 @@ from django.db import connections
 from pytest_django.plugin import blocking_manager_key
 
 from portal.fairuse import export_slots
+from portal.replicas import health as replica_health
 from tests import snapshot
+
+# A read replica for the router's tests (tests/test_replicas.py): the test database
+# through a second connection, as Django tests replicas (TEST MIRROR). Declared before
+# any connection is made; whatever DATABASE_REPLICA_URLS says, tests start with no
+# replica in use (the fixture below), and opt in.
+if "replica" not in django_settings.DATABASES:
+    django_settings.DATABASES["replica"] = {
+        **django_settings.DATABASES["default"],
+        "TEST": {"MIRROR": "default"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _no_replica_reads(settings):
+    # A test's own transaction is invisible to a second connection: reading from the
+    # mirror would miss what the test wrote.
+    settings.DATABASE_REPLICAS = []
+    replica_health.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.replica_settings import add_replicas
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -115,6 +117,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that reads the database: decides where this request's reads go.
+    "portal.dbrouter.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -277,6 +281,22 @@ except ValueError as exc:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# ----- Read replicas (portal/dbrouter.py) ----------------------------------------------
+# Hot standbys (comma-separated URLs) for anonymous public reads; see there for the rest.
+DATABASE_REPLICAS = add_replicas(
+    DATABASES,
+    env_list("DATABASE_REPLICA_URLS"),
+    conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    connect_timeout=env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2),
+)
+DATABASE_ROUTERS = ["portal.dbrouter.PrimaryReplicaRouter"]
+# A replica further behind than this (or not answering) serves no reads until the next
+# check, which each server process makes at most every DATABASE_REPLICA_CHECK_SECONDS.
+DATABASE_REPLICA_MAX_LAG_MS = env_int("DATABASE_REPLICA_MAX_LAG_MS", 1000)
+DATABASE_REPLICA_CHECK_SECONDS = env_int("DATABASE_REPLICA_CHECK_SECONDS", 2)
+# After a write, the writer reads from the primary this long (a cookie): read-your-writes.
+DATABASE_PIN_SECONDS = env_int("DATABASE_PIN_SECONDS", 5)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ----- Cache -------------------------------------------------------------------------
@@ -292,10 +312,17 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis backend, with every failure a miss (portal/cache.py): pages
+            # render, slower, while Redis is away.
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
             "TIMEOUT": 3600,
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                "retry_after": env_int("REDIS_RETRY_SECONDS", 2),
+            },
         }
     }
 else:
@@ -316,7 +343,7 @@ if RATELIMIT_USE_CACHE in CACHES and CACHES[RATELIMIT_USE_CACHE]["BACKEND"].ends
     # not list (W001). Without REDIS_URL (make run, tests) each server process counts on
     # its own: a client may reach the limit once per process. README says so.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
-elif CACHES[RATELIMIT_USE_CACHE]["BACKEND"].endswith(".redis.RedisCache"):
+elif CACHES[RATELIMIT_USE_CACHE]["BACKEND"].endswith("RedisCache"):
     # Django's own Redis backend counts atomically (INCR); django-ratelimit's list of
     # backends predates it, hence W001.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]

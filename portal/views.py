@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.views import PasswordResetView
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -13,6 +13,8 @@ from benchmarks.models import Benchmark
 from cities.map import cities_map
 from cities.models import City, Network, Organisation
 from practices.models import Practice, Theme
+
+from . import health
 
 
 @require_safe
@@ -35,12 +37,20 @@ def home(request):
 @never_cache
 @require_safe
 def healthz(request):
-    """200 only when the database answers: what a load balancer or uptime check needs."""
+    """200 only when the primary database answers: what a load balancer needs, one query.
+    With ?full, a JSON report of each dependency (primary, replicas and their lag, the
+    cache), checked afresh: for operators and the cluster check, not every two seconds."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-    except DatabaseError:
+        error = ""
+    except DatabaseError as exc:
+        error = f"{type(exc).__name__}: {exc}".strip()
+    if "full" in request.GET:
+        status, body = health.report(error)
+        return JsonResponse(body, status=status)
+    if error:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 

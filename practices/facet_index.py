@@ -21,7 +21,7 @@ writers (loader, seeder) call rebuild() once instead. Counts are exact: a test
 compares them with counting each facet from its own tables.
 """
 
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 
 from . import facets as registry
 from .facet_store import FacetCount, FacetKey, FacetValue
@@ -147,9 +147,15 @@ def rebuild():
 # ----- reading ----------------------------------------------------------------------
 
 
+def _reading():
+    """The connection the router reads the index from: a replica for an anonymous page,
+    the primary once the request has written (its own keys, not yet replicated)."""
+    return connections[router.db_for_read(FacetKey)]
+
+
 def _rows(sql, params):
     found = {}
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(sql, params)
         for facet, value, label, n in cursor.fetchall():
             found.setdefault(facet, []).append((value, label, int(n)))
@@ -180,7 +186,7 @@ def counts_over(ids, params, *, kinds=None, any_kind=()):
         f"INNER JOIN {_q(VALUE_TABLE)} v ON v.{_q('id')} = c.{_q('value_id')}"
     )
     found = {}
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(sql, (*kind_params, *ids_params, *params))
         for facet, value, label, n, total in cursor.fetchall():
             n = total if facet in any_kind else n
