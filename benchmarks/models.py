@@ -159,8 +159,7 @@ class Illustration(models.Model):
         return self.practice.get_absolute_url()
 
 
-reversion.register(Benchmark, follow=("citations",))
-reversion.register(Factor, follow=("citations", "questions"))
 reversion.register(GuidedQuestion)
-reversion.register(ContextualFactor, follow=("citations",))
+# Benchmark, Factor and ContextualFactor: in translation.py, after their per-language
+# columns exist (django-reversion #684).
 reversion.register(Illustration)

@@ -393,8 +393,6 @@ class Contact(Verified):
 # Edit history: a version carries its citations (and a network's memberships), so a
 # revert in the admin brings those back too.
 reversion.register(Country)
-reversion.register(City, follow=("citations",))
-reversion.register(Organisation, follow=("citations",))
-reversion.register(Network, follow=("citations", "memberships"))
+# City, Organisation and Network: in translation.py, after their per-language columns.
 reversion.register(Membership, follow=("citations",))
 reversion.register(Contact, follow=("citations",))

@@ -83,6 +83,9 @@ PORTAL_VERSION = portal_version()
 PORTAL_STALE_MONTHS = env_int("DJANGO_STALE_MONTHS", 24)
 
 INSTALLED_APPS = [
+    # Before the admin: it adds the per-language columns (title_fr...) in its ready(),
+    # and the admin, reversion and our apps must all see the patched models.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -328,6 +331,15 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
+# Content translations (django-modeltranslation, see README "Content translations"):
+# the languages curated text may be written in, as LANGUAGES. English is the original
+# every record has; a field without a translation shows its English text.
+MODELTRANSLATION_LANGUAGES = ("en", "fr", "de", "es", "it")
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Versions saved before the translation columns existed revert without wiping them
+# (sources/version_json.py); the format name stays "json", as the stored versions say.
+SERIALIZATION_MODULES = {"json": "sources.version_json"}
 USE_TZ = True
 
 STATIC_URL = "static/"

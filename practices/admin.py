@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from portal.export import export_rows
-from sources.admin_base import CitationInline, CuratedAdmin
+from sources.admin_base import CitationInline, TranslatedCuratedAdmin
 from sources.admin_verify import StaleFilter, VerifiedAdminMixin
 
 from .admin_review import ReviewAdminMixin
@@ -12,7 +12,7 @@ from .exports import PRACTICE_COLUMNS
 from .models import FundingSource, LinkCheck, Practice, TargetGroup, Theme
 
 
-class VocabularyAdmin(CuratedAdmin):
+class VocabularyAdmin(TranslatedCuratedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -37,7 +37,7 @@ class DuplicateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Practice)
-class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, CuratedAdmin):
+class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, TranslatedCuratedAdmin):
     # The review queue is this list filtered to "In review": who submitted what, when.
     list_display = [
         "title",

@@ -26,7 +26,15 @@ from taggit.models import Tag, TaggedItem
 from cities.models import City, Contact, Country, Membership, Network, Organisation
 from sources.models import Citation, SourceDocument
 
-from .facet_keys import TEXT, ChoiceVocabulary, ModelVocabulary, column_keys, link_keys, of_ids
+from .facet_keys import (
+    TEXT,
+    ChoiceVocabulary,
+    ModelVocabulary,
+    column_keys,
+    link_keys,
+    of_ids,
+    practice_rows,
+)
 from .models import FundingSource, Practice, PracticeKind, Status, TargetGroup, Theme
 
 
@@ -181,14 +189,14 @@ def _organisation_keys(ids):
 
 def _country_keys(ids):
     """The effective country: the city's, else the practice's own (Practice.effective_country)."""
-    rows = Practice.objects.annotate(placed=Coalesce("city__country_id", "country_id"))
+    rows = practice_rows().annotate(placed=Coalesce("city__country_id", "country_id"))
     rows = of_ids(rows.filter(placed__isnull=False), "pk", ids)
     return rows.annotate(pid=F("pk"), ref=Cast("placed", TEXT)).values_list("pid", "ref")
 
 
 def _contact_keys(ids):
     has = Case(When(_has_public_contact(), then=Value("yes")), default=Value("no"))
-    rows = of_ids(Practice.objects.all(), "pk", ids).annotate(pid=F("pk"), ref=has)
+    rows = of_ids(practice_rows(), "pk", ids).annotate(pid=F("pk"), ref=has)
     return rows.values_list("pid", "ref")
 
 

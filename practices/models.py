@@ -310,7 +310,9 @@ class Practice(Verified):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.sort_title = sort_key(self.title)
+        # Titles sort by their English original in every language: one index serves every
+        # page, and the order never depends on which titles are translated yet.
+        self.sort_title = sort_key(self.title_en or self.title)
         # The public flag and the workflow never disagree, whoever wrote the flag (the
         # loader, an older admin action, a revert).
         if self.is_published:
@@ -318,7 +320,7 @@ class Practice(Verified):
         elif self.review_state == ReviewState.PUBLISHED:
             self.review_state = ReviewState.DRAFT
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "title" in update_fields:
+        if update_fields is not None and {"title", "title_en"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "sort_title"}
         if update_fields is not None and "is_published" in update_fields:
             kwargs["update_fields"] = {*kwargs["update_fields"], "review_state"}
@@ -370,18 +372,8 @@ class Practice(Verified):
 
 reversion.register(Tag)
 reversion.register(TaggedItem)
-reversion.register(Theme)
-reversion.register(TargetGroup)
-reversion.register(FundingSource)
-# A practice's version holds its M2M links (themes, partners, contacts...), tags through
-# taggit's items, its citations and the factors it illustrates.
-# The search document is derived, never curated: a revert leaves it out, and the save
-# signal rebuilds it from the reverted text (an old, empty one would hide the practice).
-reversion.register(
-    Practice,
-    follow=("citations", "illustrations", "tagged_items"),
-    exclude=("search_document", "search_vector"),
-)
+# Themes, target groups, funding sources and practices are registered with the history in
+# translation.py, once their per-language columns exist (django-reversion #684).
 
 
 # The facet index's tables live beside the models they index (facet_store.py).
