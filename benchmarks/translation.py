@@ -13,16 +13,20 @@ from .models import Benchmark, ContextualFactor, Factor
 @register(Benchmark)
 class BenchmarkOptions(TranslationOptions):
     fields = ("title", "standard", "description")
+    # The English title is required, as the field is; translations never are.
+    required_languages = {"en": ("title",)}
 
 
 @register(Factor)
 class FactorOptions(TranslationOptions):
     fields = ("title", "statement", "rationale")
+    required_languages = {"en": ("title",)}
 
 
 @register(ContextualFactor)
 class ContextualFactorOptions(TranslationOptions):
     fields = ("title", "description", "examples")
+    required_languages = {"en": ("title",)}
 
 
 reversion.register(Benchmark, follow=("citations",))

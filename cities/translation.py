@@ -25,6 +25,8 @@ class OrganisationOptions(TranslationOptions):
 @register(Network)
 class NetworkOptions(TranslationOptions):
     fields = ("name", "description")
+    # The English name is required, as the field is; translations never are.
+    required_languages = {"en": ("name",)}
 
 
 reversion.register(City, follow=("citations",))

@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.http import QueryDict
+from django.utils.translation import get_language
+from modeltranslation.manager import get_translatable_fields_for_model as translated_fields
 
 from sources.versioning import cache_key
 
@@ -21,6 +23,7 @@ from . import facets as registry
 from .filters import PARAMS, SORTS, PracticeFilter
 from .models import Practice
 from .search import query_words
+from .stemming import ORIGINAL, search_language
 
 TOP_VALUES = 8
 # Above this many values a facet renders collapsed (top values, selected ones, and a
@@ -108,6 +111,25 @@ class Chip:
     label: str
     value_label: str
     query: QueryDict
+
+
+def local_labels(counted):
+    """The counts with their labels in the page's language. Counting never depends on
+    the language (the index stores English labels); here the values of vocabularies
+    curators translate (themes, networks, VALUES factors...) are named again from their
+    records, one query per such facet on a page not in English, and choices (statuses,
+    kinds) from their translated names, at no query."""
+    if search_language() == ORIGINAL:
+        return counted
+    for name, rows in counted.items():
+        spec = registry.get(name)
+        model = getattr(spec.vocabulary, "model", False)
+        field = getattr(spec.vocabulary, "field", None)
+        if model is False or (model and field not in (translated_fields(model) or ())):
+            continue
+        labels = spec.labels([value for value, _label, _n in rows])
+        counted[name] = [(value, labels.get(value, label), n) for value, label, n in rows]
+    return counted
 
 
 class Browse:
@@ -224,10 +246,11 @@ class Browse:
         warm page builds no value objects (the city and organisation facets hold
         thousands)."""
         if self._memo is None:
-            key = cache_key("facets", self.states, self.filters_in_force())
+            # The language too: labels, the order of equal counts and the search differ.
+            key = cache_key("facets", get_language(), self.states, self.filters_in_force())
             self._memo = cache.get(key)
             if self._memo is None:
-                counts = self._count()
+                counts = local_labels(self._count())
                 kinds = set(self.filterset.value("kind"))
                 # Every practice has one kind: the kind facet's counts (over every other
                 # filter) summed over the kinds in force are the number of results.

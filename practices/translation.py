@@ -25,6 +25,8 @@ PRACTICE_TEXT = (
 
 class VocabularyOptions(TranslationOptions):
     fields = ("name", "description")
+    # The English original is required where the field is; translations never are.
+    required_languages = {"en": ("name",)}
 
 
 @register(Theme)
@@ -45,6 +47,7 @@ class FundingSourceOptions(VocabularyOptions):
 @register(Practice)
 class PracticeOptions(TranslationOptions):
     fields = PRACTICE_TEXT
+    required_languages = {"en": ("title", "summary")}
 
 
 reversion.register(Theme)
@@ -57,5 +60,10 @@ reversion.register(FundingSource)
 reversion.register(
     Practice,
     follow=("citations", "illustrations", "tagged_items"),
-    exclude=("search_document", "search_vector"),
+    exclude=(
+        "search_document",
+        "search_stems",
+        "search_vector",
+        *(f"search_vector_{lang}" for lang in ("fr", "de", "es", "it")),
+    ),
 )

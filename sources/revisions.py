@@ -118,7 +118,10 @@ def _changed_fields(obj, version):
             now = {related.pk for related in getattr(obj, name).all()}
             differs = now != set(old)
         else:
-            differs = getattr(obj, name) != old
+            now = getattr(obj, name)
+            # An untranslated field is NULL when loaded, "" when saved by a form: no
+            # text either way.
+            differs = now != old and not {now, old} <= {None, ""}
         if differs:
             changed.append(str(field_obj.verbose_name))
     return changed
