@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Count, Prefetch
 from django.urls import reverse
 
+from portal.translated import Translated
 from practices.models import Practice
 
 # The self-assessment workflow's models live apart (benchmarks/assessments/models.py);
@@ -14,7 +15,9 @@ from .assessments import models as assessment_models  # noqa: F401
 class BenchmarkQuerySet(models.QuerySet):
     def for_list(self):
         # An aggregate query drops Meta.ordering: the benchmarks' order, named again.
-        return self.annotate(factor_count=Count("factors")).order_by("order", "title", "pk")
+        return self.annotate(factor_count=Count("factors")).order_by(
+            "order", Translated("title"), "pk"
+        )
 
     def for_detail(self):
         """The benchmark page: factors, their questions and published illustrations."""
@@ -47,7 +50,7 @@ class Benchmark(models.Model):
     objects = BenchmarkQuerySet.as_manager()
 
     class Meta:
-        ordering = ["order", "title", "pk"]
+        ordering = ["order", Translated("title"), "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="benchmark_slug_unique"),
             models.UniqueConstraint(fields=["code"], name="benchmark_code_unique"),
@@ -116,7 +119,7 @@ class ContextualFactor(models.Model):
     citations = GenericRelation("sources.Citation")
 
     class Meta:
-        ordering = ["order", "title", "pk"]
+        ordering = ["order", Translated("title"), "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="contextual_factor_slug_unique")
         ]

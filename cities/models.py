@@ -7,6 +7,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from portal.translated import Translated
 from portal.verification import Verified
 
 # Databases check e-mails with this pattern; forms and the loader use Django's stricter
@@ -223,7 +224,7 @@ class Organisation(Verified):
 class NetworkQuerySet(models.QuerySet):
     def for_list(self):
         # Meta.ordering does not apply to an aggregate; name it again, with its tie-breaker.
-        return self.annotate(member_count=Count("memberships")).order_by("name", "pk")
+        return self.annotate(member_count=Count("memberships")).order_by(Translated("name"), "pk")
 
     def for_detail(self):
         members = Membership.objects.select_related(
@@ -255,7 +256,7 @@ class Network(models.Model):
     objects = NetworkQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name", "pk"]
+        ordering = [Translated("name"), "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="network_slug_unique"),
         ]

@@ -127,7 +127,7 @@ class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, TranslatedCuratedAdmin
         # The same columns and code as the public export, drafts included.
         return export_rows(
             request,
-            queryset=queryset.order_by("title", "pk"),
+            queryset=queryset.order_by("sort_title", "pk"),
             columns=PRACTICE_COLUMNS,
             name="practices-selection",
             filters={"admin_selection": "1"},

@@ -12,6 +12,7 @@ from taggit.models import Tag, TaggedItem
 
 from cities.models import City, Contact, Country, Organisation
 from portal.text import sort_key
+from portal.translated import Translated
 from portal.verification import Verified
 from sources.models import Citation
 
@@ -31,7 +32,8 @@ class VocabularyQuerySet(models.QuerySet):
         by default (where its link leads), in one aggregate query."""
         shown = Q(practices__is_published=True, practices__kind__in=PracticeKind.browser_default())
         # An aggregate query drops Meta.ordering: name it again, with its tie-breaker.
-        return self.annotate(practice_count=Count("practices", filter=shown)).order_by("name", "pk")
+        counted = self.annotate(practice_count=Count("practices", filter=shown))
+        return counted.order_by(Translated("name"), "pk")
 
 
 class Vocabulary(models.Model):
@@ -45,7 +47,9 @@ class Vocabulary(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["name", "pk"]
+        # By name in the page's language, English where untranslated (not name_fr alone,
+        # which sorts every untranslated value as NULL: modeltranslation #286).
+        ordering = [Translated("name"), "pk"]
 
     def __str__(self):
         return self.name

@@ -1,0 +1,44 @@
+"""A translated field in SQL, in the active language with the English original standing in.
+
+modeltranslation rewrites `title` in filters, orderings and F() to the active language's
+column (title_fr), with no fallback: in French, every untranslated title would be empty
+in an export and sort as NULL (django-modeltranslation #286). `Translated("title")` is
+COALESCE(NULLIF(title_fr, ''), title_en) instead, and plain title_en in English. The
+language is read when the query is compiled, so a module-level column list (the export)
+follows each request's language.
+"""
+
+from django.conf import settings
+from django.db.models import F, Func, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
+
+
+def _language():
+    language = (get_language() or "").split("-")[0]
+    return language if language in settings.MODELTRANSLATION_LANGUAGES else None
+
+
+def localized(path, language=None):
+    """The expression for `path` ("title", "themes__name") in `language` (the active one
+    if None)."""
+    original = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    language = language or _language() or original
+    if language == original:
+        return F(f"{path}_{original}")
+    return Coalesce(NullIf(F(f"{path}_{language}"), Value("")), F(f"{path}_{original}"))
+
+
+class Translated(Func):
+    """localized(path), decided at compile time. Usable in values(), annotate(),
+    order_by() and Meta.ordering."""
+
+    def __init__(self, path, **extra):
+        self.path = path
+        super().__init__(**extra)
+
+    def resolve_expression(self, *args, **kwargs):
+        return localized(self.path).resolve_expression(*args, **kwargs)
+
+    def __repr__(self):
+        return f"Translated({self.path!r})"
