@@ -55,12 +55,14 @@ def favicon(request):
 @require_safe
 def robots_txt(request):
     """Crawlers may read every public page; the admin and accounts are not for them."""
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /accounts/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    codes = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    prefixes = ["", *(f"/{code}" for code in codes)]
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {prefix}/admin/" for prefix in prefixes]
+    lines += [f"Disallow: {prefix}/accounts/" for prefix in prefixes]
+    # The switcher's links only set a cookie; the pages they lead to are listed as
+    # alternates of each page.
+    lines += ["Disallow: /language/", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
