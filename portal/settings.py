@@ -341,6 +341,9 @@ LANGUAGES = [
     ("it", "Italiano"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers follow the active language (Django's locale formats); English keeps
+# the portal's day-month-year (portal/formats/en).
+FORMAT_MODULE_PATH = ["portal.formats"]
 # Only stops the first-visit redirect once a language was chosen; nothing secret in it.
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG

@@ -13,7 +13,9 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.http import QueryDict
+from django.utils.translation import gettext as _
 
+from portal.text import in_sentence
 from sources.versioning import cache_key
 
 from . import facet_index
@@ -122,7 +124,7 @@ class Browse:
         self.query = self.filterset.form.cleaned_data.get("q", "")
         if self.query and not query_words(self.query):
             self.notices.append(
-                "Your search has no letters or digits to look for, so it was ignored."
+                _("Your search has no letters or digits to look for, so it was ignored.")
             )
         sort = params.get("sort", "")
         self.sort = (
@@ -139,15 +141,20 @@ class Browse:
         for name in PARAMS:
             unknown = self.filterset.unknown(name) if name in self.labels else []
             if unknown:
-                label = self.filterset.filters[name].label.lower()
                 notices.append(
-                    f"Ignored {label} {', '.join(repr(v[:40]) for v in unknown)}: "
-                    "not in the knowledge base."
+                    _("Ignored %(filter)s %(values)s: not in the knowledge base.")
+                    % {
+                        "filter": in_sentence(self.filterset.filters[name].label),
+                        "values": ", ".join(repr(v[:40]) for v in unknown),
+                    }
                 )
         for name, errors in self.filterset.errors.items():
             label = self.filterset.filters[name].label
             given = self.params.get(name)[:40]
-            notices.append(f"Ignored {label.lower()} {given!r}: {errors[0]}")
+            notices.append(
+                _("Ignored %(filter)s %(value)s: %(error)s")
+                % {"filter": in_sentence(label), "value": repr(given), "error": errors[0]}
+            )
         return notices
 
     def _applied(self):
@@ -252,6 +259,11 @@ class Browse:
         facets = []
         for facet in self._counted()[0]:
             rows = facet.rows
+            relabel = getattr(registry.get(facet.name).vocabulary, "relabel", None)
+            if relabel is not None:
+                # Choice labels (kind, status...) in the request's language; counted and
+                # cached once for every language.
+                rows = [(value, relabel(value, label), n) for value, label, n in rows]
             if order == "alpha":
                 rows = sorted(rows, key=lambda row: row[1].lower())
             facets.append(replace(facet, rows=rows, expanded=facet.name == expand))

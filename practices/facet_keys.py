@@ -9,8 +9,10 @@ choice itself. `vocabulary(refs)` names them: [(ref, value, label)].
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import CharField, F
 from django.db.models.functions import Cast
+from django.utils import translation
 
 from .models import Practice
 
@@ -70,4 +72,10 @@ class ChoiceVocabulary:
     model = None
 
     def __call__(self, refs=None):
-        return [(v, v, str(label)) for v, label in self.choices if refs is None or v in refs]
+        # Stored in the source language whatever the request's: the page relabels.
+        with translation.override(settings.LANGUAGE_CODE):
+            return [(v, v, str(label)) for v, label in self.choices if refs is None or v in refs]
+
+    def relabel(self, value, stored):
+        """The choice's label in the active language (the stored one is English)."""
+        return str(dict(self.choices).get(value, stored))
