@@ -1,10 +1,12 @@
 """Shared pytest fixtures. Settings come from the environment (see the Makefile)."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connections
+from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
 from portal.fairuse import export_slots
@@ -27,6 +29,15 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # LocaleMiddleware activates a request's language in the test's thread and leaves it
+    # active: after a /fr/ request, reverse() would give French addresses to the next test.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

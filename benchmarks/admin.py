@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from practices.admin import PracticeAdmin
 from practices.models import Practice
@@ -128,8 +129,8 @@ class IllustrationInline(admin.TabularInline):
     model = Illustration
     extra = 0
     autocomplete_fields = ["factor"]
-    verbose_name = "VALUES factor illustrated"
-    verbose_name_plural = "VALUES factors illustrated"
+    verbose_name = _("VALUES factor illustrated")
+    verbose_name_plural = _("VALUES factors illustrated")
 
 
 # Practices sit below benchmarks and know nothing of factors, so the factors a practice

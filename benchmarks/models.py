@@ -3,6 +3,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from portal.translated import Translated
 from practices.models import Practice
@@ -33,16 +34,18 @@ class BenchmarkQuerySet(models.QuerySet):
 
 class Benchmark(models.Model):
     class Code(models.TextChoices):
-        COMMON = "common", "Factors common to the four themes"
-        A = "A", "Theme A"
-        B = "B", "Theme B"
-        C = "C", "Theme C"
-        D = "D", "Theme D"
+        COMMON = "common", _("Factors common to the four themes")
+        A = "A", _("Theme A")
+        B = "B", _("Theme B")
+        C = "C", _("Theme C")
+        D = "D", _("Theme D")
 
     slug = models.SlugField(max_length=60)
     code = models.CharField(max_length=10, choices=Code.choices)
     title = models.CharField(max_length=300)
-    standard = models.TextField(blank=True, help_text="The standard, where the toolkit states one.")
+    standard = models.TextField(
+        blank=True, help_text=_("The standard, where the toolkit states one.")
+    )
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     citations = GenericRelation("sources.Citation")
@@ -68,7 +71,9 @@ class Benchmark(models.Model):
 
 class Factor(models.Model):
     benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="factors")
-    code = models.CharField(max_length=10, help_text="C1-C3 for common factors, A1-A4 for Theme A.")
+    code = models.CharField(
+        max_length=10, help_text=_("C1-C3 for common factors, A1-A4 for Theme A.")
+    )
     title = models.CharField(max_length=400)
     statement = models.TextField(blank=True)
     rationale = models.TextField(blank=True)
@@ -114,7 +119,7 @@ class ContextualFactor(models.Model):
     slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
-    examples = models.TextField(blank=True, help_text="One example a line.")
+    examples = models.TextField(blank=True, help_text=_("One example a line."))
     order = models.PositiveSmallIntegerField(default=0)
     citations = GenericRelation("sources.Citation")
 

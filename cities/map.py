@@ -16,6 +16,8 @@ so a marker lands where its city is drawn.
 import math
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext
+
 LAT0, LON0 = 52.0, 10.0
 # (longitude, latitude) points the map must show: Ireland's west coast and Cabo da Roca,
 # the North Cape, Crete, and the Black Sea coast. The frame is their projected bounding
@@ -86,8 +88,11 @@ class Place:
 
     @property
     def label(self):
-        noun = "practice" if self.count == 1 else "practices"
-        return f"{self.name}, {self.country}: {self.count} {noun}"
+        return ngettext(
+            "%(city)s, %(country)s: %(count)s practice",
+            "%(city)s, %(country)s: %(count)s practices",
+            self.count,
+        ) % {"city": self.name, "country": self.country, "count": self.count}
 
     @property
     def on_map(self):
@@ -107,8 +112,8 @@ class Place:
     @property
     def why_not_on_map(self):
         if self.latitude is None or self.longitude is None:
-            return "no coordinates"
-        return "outside the map"
+            return gettext("no coordinates")
+        return gettext("outside the map")
 
 
 @dataclass

@@ -116,6 +116,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the URL prefix (English unprefixed); then the first visit's
+    # Accept-Language redirect, before anything reads the database.
+    "django.middleware.locale.LocaleMiddleware",
+    "portal.languages.first_visit_language",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -257,6 +261,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.password_reset",
+                "portal.context_processors.languages",
             ],
         },
     },
@@ -328,7 +333,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The interface in five languages (README "Languages"). Catalogues in locale/, compiled
+# by `make install`; English is the source language and needs no catalogue.
 LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers follow the active language (Django's locale formats); English keeps
+# the portal's day-month-year (portal/formats/en).
+FORMAT_MODULE_PATH = ["portal.formats"]
+# Only stops the first-visit redirect once a language was chosen; nothing secret in it.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 # Content translations (django-modeltranslation, see README "Content translations"):

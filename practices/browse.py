@@ -14,8 +14,10 @@ from typing import NamedTuple
 from django.core.cache import cache
 from django.http import QueryDict
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from modeltranslation.manager import get_translatable_fields_for_model as translated_fields
 
+from portal.text import in_sentence
 from sources.versioning import cache_key
 
 from . import facet_index
@@ -117,15 +119,15 @@ def local_labels(counted):
     """The counts with their labels in the page's language. Counting never depends on
     the language (the index stores English labels); here the values of vocabularies
     curators translate (themes, networks, VALUES factors...) are named again from their
-    records, one query per such facet on a page not in English, and choices (statuses,
-    kinds) from their translated names, at no query."""
+    records: one query per such facet on a page not in English, cached with the counts.
+    Choices (statuses, kinds) are relabelled from the catalogues in facets()."""
     if search_language() == ORIGINAL:
         return counted
     for name, rows in counted.items():
         spec = registry.get(name)
-        model = getattr(spec.vocabulary, "model", False)
+        model = getattr(spec.vocabulary, "model", None)
         field = getattr(spec.vocabulary, "field", None)
-        if model is False or (model and field not in (translated_fields(model) or ())):
+        if model is None or field not in (translated_fields(model) or ()):
             continue
         labels = spec.labels([value for value, _label, _n in rows])
         counted[name] = [(value, labels.get(value, label), n) for value, label, n in rows]
@@ -144,7 +146,7 @@ class Browse:
         self.query = self.filterset.form.cleaned_data.get("q", "")
         if self.query and not query_words(self.query):
             self.notices.append(
-                "Your search has no letters or digits to look for, so it was ignored."
+                _("Your search has no letters or digits to look for, so it was ignored.")
             )
         sort = params.get("sort", "")
         self.sort = (
@@ -161,15 +163,20 @@ class Browse:
         for name in PARAMS:
             unknown = self.filterset.unknown(name) if name in self.labels else []
             if unknown:
-                label = self.filterset.filters[name].label.lower()
                 notices.append(
-                    f"Ignored {label} {', '.join(repr(v[:40]) for v in unknown)}: "
-                    "not in the knowledge base."
+                    _("Ignored %(filter)s %(values)s: not in the knowledge base.")
+                    % {
+                        "filter": in_sentence(self.filterset.filters[name].label),
+                        "values": ", ".join(repr(v[:40]) for v in unknown),
+                    }
                 )
         for name, errors in self.filterset.errors.items():
             label = self.filterset.filters[name].label
             given = self.params.get(name)[:40]
-            notices.append(f"Ignored {label.lower()} {given!r}: {errors[0]}")
+            notices.append(
+                _("Ignored %(filter)s %(value)s: %(error)s")
+                % {"filter": in_sentence(label), "value": repr(given), "error": errors[0]}
+            )
         return notices
 
     def _applied(self):
@@ -275,6 +282,11 @@ class Browse:
         facets = []
         for facet in self._counted()[0]:
             rows = facet.rows
+            relabel = getattr(registry.get(facet.name).vocabulary, "relabel", None)
+            if relabel is not None:
+                # Choice labels (kind, status...) in the request's language; counted and
+                # cached once for every language.
+                rows = [(value, relabel(value, label), n) for value, label, n in rows]
             if order == "alpha":
                 rows = sorted(rows, key=lambda row: row[1].lower())
             facets.append(replace(facet, rows=rows, expanded=facet.name == expand))

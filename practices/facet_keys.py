@@ -82,5 +82,10 @@ class ChoiceVocabulary:
     model = None
 
     def __call__(self, refs=None):
-        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        # Stored in the source language whatever the request's: the page relabels.
+        with translation.override(settings.LANGUAGE_CODE):
             return [(v, v, str(label)) for v, label in self.choices if refs is None or v in refs]
+
+    def relabel(self, value, stored):
+        """The choice's label in the active language (the stored one is English)."""
+        return str(dict(self.choices).get(value, stored))

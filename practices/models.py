@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
@@ -97,8 +98,10 @@ class Practice(Verified):
         max_length=12,
         choices=PracticeKind.choices,
         default=PracticeKind.INITIATIVE,
-        help_text="What the record is: publications, tools and network statements are "
-        "kept apart from what cities did.",
+        help_text=_(
+            "What the record is: publications, tools and network statements are "
+            "kept apart from what cities did."
+        ),
     )
     city = models.ForeignKey(
         City, on_delete=models.PROTECT, null=True, blank=True, related_name="practices"
@@ -120,13 +123,13 @@ class Practice(Verified):
         null=True,
         blank=True,
         related_name="practices",
-        help_text="For a national or regional practice without a city.",
+        help_text=_("For a national or regional practice without a city."),
     )
-    region = models.CharField(max_length=120, blank=True, help_text="For a regional practice.")
-    summary = models.TextField(help_text="One paragraph, in the portal's own words.")
+    region = models.CharField(max_length=120, blank=True, help_text=_("For a regional practice."))
+    summary = models.TextField(help_text=_("One paragraph, in the portal's own words."))
     context = models.TextField("context and goals", blank=True)
     how_it_works = models.TextField(blank=True)
-    results = models.TextField(blank=True, help_text="Outcomes, with figures.")
+    results = models.TextField(blank=True, help_text=_("Outcomes, with figures."))
     beneficiaries = models.TextField("beneficiaries and reach", blank=True)
     funding = models.TextField("funding and resources", blank=True)
     transferability = models.TextField("transferability and lessons", blank=True)
@@ -135,7 +138,7 @@ class Practice(Verified):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNKNOWN)
     links = models.TextField(
         blank=True,
-        help_text="One URL a line: http(s) or mailto only.",
+        help_text=_("One URL a line: http(s) or mailto only."),
         validators=[validate_links],
     )
     contacts = models.ManyToManyField(Contact, blank=True, related_name="practices")
@@ -181,7 +184,7 @@ class Practice(Verified):
 
     class Meta(Verified.Meta):
         ordering = ["sort_title", "pk"]
-        permissions = [("publish_practice", "Can publish practices (the Reviewers group)")]
+        permissions = [("publish_practice", _("Can publish practices (the Reviewers group)"))]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="practice_slug_unique"),
             models.CheckConstraint(
@@ -193,7 +196,7 @@ class Practice(Verified):
             models.CheckConstraint(
                 condition=Q(city__isnull=False) | Q(lead_organisation__isnull=False),
                 name="practice_has_city_or_organisation",
-                violation_error_message="Give a city, a lead organisation, or both.",
+                violation_error_message=_("Give a city, a lead organisation, or both."),
             ),
         ]
         indexes = [
@@ -240,11 +243,11 @@ class Practice(Verified):
     def clean(self):
         errors = {}
         if self.start_year and self.end_year and self.end_year < self.start_year:
-            errors["end_year"] = "The end year cannot be before the start year."
+            errors["end_year"] = _("The end year cannot be before the start year.")
         if not self.city_id and not self.lead_organisation_id:
-            errors["city"] = "Give a city, a lead organisation, or both."
+            errors["city"] = _("Give a city, a lead organisation, or both.")
         if self.scope in (Scope.NATIONAL, Scope.REGIONAL) and not (self.city_id or self.country_id):
-            errors["country"] = "A national or regional practice needs its country."
+            errors["country"] = _("A national or regional practice needs its country.")
         if errors:
             raise ValidationError(errors)
 
@@ -266,12 +269,12 @@ class Practice(Verified):
             return f"{self.start_year}\u2013{self.end_year}"  # an en dash, as in print
         if self.start_year:
             return (
-                f"since {self.start_year}"
+                _("since %(year)s") % {"year": self.start_year}
                 if self.status == Status.ONGOING
                 else str(self.start_year)
             )
         if self.end_year:
-            return f"until {self.end_year}"
+            return _("until %(year)s") % {"year": self.end_year}
         return ""
 
 

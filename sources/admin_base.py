@@ -4,6 +4,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from modeltranslation.admin import TranslationAdmin
 from modeltranslation.utils import get_translation_fields
 from reversion.models import Version
@@ -62,7 +63,8 @@ class CuratedAdmin(CompareVersionAdmin):
             context = {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
-                "title": f"This revert would change other records: {version.object_repr}",
+                "title": gettext("This revert would change other records: %(record)s")
+                % {"record": version.object_repr},
                 "plan": plan,
                 "version": version,
             }

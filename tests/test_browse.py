@@ -278,6 +278,22 @@ def test_query_count_does_not_grow_with_results(client, django_assert_max_num_qu
     assert response.context["page"].paginator.count == 30
 
 
+@pytest.mark.parametrize("language", ["fr", "de"])
+def test_query_count_does_not_grow_with_results_in_other_languages(
+    client, language, django_assert_max_num_queries
+):
+    # The choice facets are relabelled per request, from the same cached counts.
+    url = f"/{language}{URL}"
+    with django_assert_max_num_queries(22):
+        client.get(url, {"theme": ["volunteering"], "country": "SE", "q": "city"})
+    for _ in range(30):
+        factories.practice(themes=("volunteering", "employment-skills"), tags=("extra",))
+    with django_assert_max_num_queries(22):
+        response = client.get(url, {"theme": ["volunteering"], "tag": "extra"})
+    assert response["Content-Language"] == language
+    assert response.context["page"].paginator.count == 30
+
+
 def test_an_admin_edit_refreshes_the_search_document(django_capture_on_commit_callbacks):
     practice = Practice.objects.get(slug="stockholm-crossroads")
     with django_capture_on_commit_callbacks(execute=True):
