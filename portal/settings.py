@@ -353,10 +353,10 @@ LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
 # Content translations (django-modeltranslation, see README "Content translations"):
-# the languages curated text may be written in, as LANGUAGES. English is the original
+# the languages curated text may be written in: the interface's. English is the original
 # every record has; a field without a translation shows its English text.
-MODELTRANSLATION_LANGUAGES = ("en", "fr", "de", "es", "it")
-MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # Versions saved before the translation columns existed revert without wiping them
 # (sources/version_json.py); the format name stays "json", as the stored versions say.
