@@ -9,7 +9,7 @@ follows each request's language.
 """
 
 from django.conf import settings
-from django.db.models import F, Func, Value
+from django.db.models import F, Func, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 
@@ -26,7 +26,11 @@ def localized(path, language=None):
     language = language or _language() or original
     if language == original:
         return F(f"{path}_{original}")
-    return Coalesce(NullIf(F(f"{path}_{language}"), Value("")), F(f"{path}_{original}"))
+    # Each language's column is a field class of its own (modeltranslation): the type
+    # is named, or Django refuses to mix them.
+    text = TextField()
+    translated = NullIf(F(f"{path}_{language}"), Value(""), output_field=text)
+    return Coalesce(translated, F(f"{path}_{original}"), output_field=text)
 
 
 class Translated(Func):
