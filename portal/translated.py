@@ -10,8 +10,10 @@ follows each request's language.
 
 from django.conf import settings
 from django.db.models import F, Func, TextField, Value
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
+from modeltranslation.manager import get_translatable_fields_for_model
 
 
 def _language():
@@ -33,16 +35,27 @@ def localized(path, language=None):
     return Coalesce(translated, F(f"{path}_{original}"), output_field=text)
 
 
+def _is_translated(model, path):
+    *relations, name = path.split(LOOKUP_SEP)
+    for relation in relations:
+        model = model._meta.get_field(relation).related_model
+    return name in (get_translatable_fields_for_model(model) or ())
+
+
 class Translated(Func):
-    """localized(path), decided at compile time. Usable in values(), annotate(),
-    order_by() and Meta.ordering."""
+    """localized(path), decided at compile time; the plain field where its model does not
+    translate it. Usable in values(), annotate(), order_by() and Meta.ordering."""
 
     def __init__(self, path, **extra):
         self.path = path
         super().__init__(**extra)
 
-    def resolve_expression(self, *args, **kwargs):
-        return localized(self.path).resolve_expression(*args, **kwargs)
+    def resolve_expression(self, query=None, *args, **kwargs):
+        model = query.model if query is not None else None
+        if model is not None and not _is_translated(model, self.path):
+            # A field nobody translates (an organisation's name): itself.
+            return F(self.path).resolve_expression(query, *args, **kwargs)
+        return localized(self.path).resolve_expression(query, *args, **kwargs)
 
     def __repr__(self):
         return f"Translated({self.path!r})"

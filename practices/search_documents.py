@@ -81,17 +81,15 @@ def vectors_for(documents):
     own text parsed with the language's configuration, the English with English's."""
     vectors = {}
     for language, (own, english) in documents.items():
-        english = " ".join([english, *_extra_variants(english)]).strip()
+        # Folded words, as the query's (portal/text.py): both databases then split the
+        # text alike (PostgreSQL's parser would keep "malmo.se" whole, a host name).
+        english = " ".join(with_variants(words(english)))
         vector = SearchVector(Value(english), config=pg_config(ORIGINAL))
         if language != ORIGINAL:
+            own = " ".join(words(own))
             vector = SearchVector(Value(own), config=pg_config(language)) + vector
         vectors[vector_field(language)] = vector
     return vectors
-
-
-def _extra_variants(text):
-    found = words(text)
-    return with_variants(found)[len(found) :]
 
 
 def refresh_search_documents(practice_ids):
