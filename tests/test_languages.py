@@ -163,3 +163,14 @@ def test_links_on_a_french_page_stay_french(client):
     html = client.get("/fr/practices/").content.decode()
     assert f'href="/fr/practices/{practice.slug}/"' in html or "/fr/practices/" in html
     assert 'href="/fr/cities/"' in html and 'href="/cities/"' not in html
+
+
+def test_facets_counted_once_read_in_each_language(client):
+    """The counts are cached once for every language; labels are the request's."""
+    english = client.get("/practices/").content.decode()
+    french = client.get("/fr/practices/").content.decode()
+    german = client.get("/de/practices/").content.decode()
+    assert "<legend>Kind of record</legend>" in english and ">Strategy or plan<" in english
+    assert "<legend>Type de fiche</legend>" in french and ">Stratégie ou plan<" in french
+    assert "<legend>Art des Eintrags</legend>" in german and ">Strategie oder Plan<" in german
+    assert ">Strategy or plan<" not in french + german
