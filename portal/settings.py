@@ -83,8 +83,7 @@ PORTAL_VERSION = portal_version()
 PORTAL_STALE_MONTHS = env_int("DJANGO_STALE_MONTHS", 24)
 
 INSTALLED_APPS = [
-    # Before the admin: it adds the per-language columns (title_fr...) in its ready(),
-    # and the admin, reversion and our apps must all see the patched models.
+    # First: its ready() adds the per-language columns the admin and reversion must see.
     "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -352,14 +351,10 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
-# Content translations (django-modeltranslation, see README "Content translations"):
-# the languages curated text may be written in: the interface's. English is the original
-# every record has; a field without a translation shows its English text.
+# Curated text in the interface's languages, English where untranslated (README
+# "Content translations"); old versions revert without wiping them (version_json.py).
 MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
-MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE
-MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
-# Versions saved before the translation columns existed revert without wiping them
-# (sources/version_json.py); the format name stays "json", as the stored versions say.
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE  # and the fallback, by default
 SERIALIZATION_MODULES = {"json": "sources.version_json"}
 USE_TZ = True
 
