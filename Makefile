@@ -9,7 +9,7 @@ PORT ?= 8000
 # only selects the local-development defaults (no HTTPS redirect, a throwaway key).
 TEST_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test install lint check-deploy bench clean backup restore basemap \
+.PHONY: run test install messages lint check-deploy bench clean backup restore basemap \
 	cluster cluster-down cluster-check cluster-bench
 PRACTICES ?= 100000
 RUNS ?= 30
@@ -23,7 +23,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet ".[dev]"
 	@touch $@
 
-install: $(VENV)/.installed
+# The interface's translations: locale/*/LC_MESSAGES/django.po compiled to .mo (not
+# committed: built here, from the .po files that are). Needs GNU gettext's msgfmt.
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (apt-get install gettext)"; exit 2; }
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=build --ignore=node_modules -v0
+
+install: $(VENV)/.installed messages
 
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput

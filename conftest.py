@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connections
+from django.utils import translation
 from pytest_django.plugin import blocking_manager_key
 
 from portal.fairuse import export_slots
@@ -54,6 +55,15 @@ def _no_page_cache(settings):
     # Tests read response.context and change settings and the clock between two requests
     # of one page, which a kept page would not see. tests/test_page_cache.py turns it on.
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # LocaleMiddleware activates a request's language in the test's thread and leaves it
+    # active: after a /fr/ request, reverse() would give French addresses to the next test.
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from practices.admin import PracticeAdmin
 from practices.models import Practice
-from sources.admin_base import CitationInline, CuratedAdmin
+from sources.admin_base import CitationInline, CuratedAdmin, TranslatedCuratedAdmin
 
 from .assessments.models import (
     Assessment,
@@ -28,7 +29,7 @@ class FactorInline(admin.StackedInline):
 
 
 @admin.register(Benchmark)
-class BenchmarkAdmin(CuratedAdmin):
+class BenchmarkAdmin(TranslatedCuratedAdmin):
     list_display = ["title", "code", "order"]
     search_fields = ["title", "code", "standard"]
     prepopulated_fields = {"slug": ["title"]}
@@ -47,7 +48,7 @@ class IllustrationInline(admin.TabularInline):
 
 
 @admin.register(Factor)
-class FactorAdmin(CuratedAdmin):
+class FactorAdmin(TranslatedCuratedAdmin):
     list_display = ["code", "title", "benchmark", "order"]
     list_filter = ["benchmark"]
     list_select_related = ["benchmark"]
@@ -66,7 +67,7 @@ class GuidedQuestionAdmin(CuratedAdmin):
 
 
 @admin.register(ContextualFactor)
-class ContextualFactorAdmin(CuratedAdmin):
+class ContextualFactorAdmin(TranslatedCuratedAdmin):
     list_display = ["title", "order"]
     search_fields = ["title", "description", "examples"]
     prepopulated_fields = {"slug": ["title"]}
@@ -128,8 +129,8 @@ class IllustrationInline(admin.TabularInline):
     model = Illustration
     extra = 0
     autocomplete_fields = ["factor"]
-    verbose_name = "VALUES factor illustrated"
-    verbose_name_plural = "VALUES factors illustrated"
+    verbose_name = _("VALUES factor illustrated")
+    verbose_name_plural = _("VALUES factors illustrated")
 
 
 # Practices sit below benchmarks and know nothing of factors, so the factors a practice

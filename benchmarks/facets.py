@@ -2,6 +2,8 @@
 illustrate. Declared here, not in practices, because practices sits below benchmarks
 and never imports it; registered with the practice facets in BenchmarksConfig.ready()."""
 
+from django.utils.translation import gettext_lazy as _
+
 from practices.facet_keys import ModelVocabulary, link_keys
 from practices.facets import Facet, linked, model_labels
 
@@ -14,7 +16,7 @@ def _label(code, title):
 
 FACTOR = Facet(
     "factor",
-    "VALUES factor",
+    _("VALUES factor"),
     apply=linked(Illustration, "factor__code", "practice_id"),
     labels=model_labels(Factor, key="code", field="title", fmt=_label),
     keys=link_keys(Illustration, "practice_id", "factor_id"),

@@ -3,7 +3,9 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Count, Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from portal.translated import Translated
 from practices.models import Practice
 
 # The self-assessment workflow's models live apart (benchmarks/assessments/models.py);
@@ -14,7 +16,9 @@ from .assessments import models as assessment_models  # noqa: F401
 class BenchmarkQuerySet(models.QuerySet):
     def for_list(self):
         # An aggregate query drops Meta.ordering: the benchmarks' order, named again.
-        return self.annotate(factor_count=Count("factors")).order_by("order", "title", "pk")
+        return self.annotate(factor_count=Count("factors")).order_by(
+            "order", Translated("title"), "pk"
+        )
 
     def for_detail(self):
         """The benchmark page: factors, their questions and published illustrations."""
@@ -30,16 +34,18 @@ class BenchmarkQuerySet(models.QuerySet):
 
 class Benchmark(models.Model):
     class Code(models.TextChoices):
-        COMMON = "common", "Factors common to the four themes"
-        A = "A", "Theme A"
-        B = "B", "Theme B"
-        C = "C", "Theme C"
-        D = "D", "Theme D"
+        COMMON = "common", _("Factors common to the four themes")
+        A = "A", _("Theme A")
+        B = "B", _("Theme B")
+        C = "C", _("Theme C")
+        D = "D", _("Theme D")
 
     slug = models.SlugField(max_length=60)
     code = models.CharField(max_length=10, choices=Code.choices)
     title = models.CharField(max_length=300)
-    standard = models.TextField(blank=True, help_text="The standard, where the toolkit states one.")
+    standard = models.TextField(
+        blank=True, help_text=_("The standard, where the toolkit states one.")
+    )
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     citations = GenericRelation("sources.Citation")
@@ -47,7 +53,7 @@ class Benchmark(models.Model):
     objects = BenchmarkQuerySet.as_manager()
 
     class Meta:
-        ordering = ["order", "title", "pk"]
+        ordering = ["order", Translated("title"), "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="benchmark_slug_unique"),
             models.UniqueConstraint(fields=["code"], name="benchmark_code_unique"),
@@ -65,7 +71,9 @@ class Benchmark(models.Model):
 
 class Factor(models.Model):
     benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="factors")
-    code = models.CharField(max_length=10, help_text="C1-C3 for common factors, A1-A4 for Theme A.")
+    code = models.CharField(
+        max_length=10, help_text=_("C1-C3 for common factors, A1-A4 for Theme A.")
+    )
     title = models.CharField(max_length=400)
     statement = models.TextField(blank=True)
     rationale = models.TextField(blank=True)
@@ -111,12 +119,12 @@ class ContextualFactor(models.Model):
     slug = models.SlugField(max_length=80)
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
-    examples = models.TextField(blank=True, help_text="One example a line.")
+    examples = models.TextField(blank=True, help_text=_("One example a line."))
     order = models.PositiveSmallIntegerField(default=0)
     citations = GenericRelation("sources.Citation")
 
     class Meta:
-        ordering = ["order", "title", "pk"]
+        ordering = ["order", Translated("title"), "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="contextual_factor_slug_unique")
         ]
@@ -159,8 +167,7 @@ class Illustration(models.Model):
         return self.practice.get_absolute_url()
 
 
-reversion.register(Benchmark, follow=("citations",))
-reversion.register(Factor, follow=("citations", "questions"))
 reversion.register(GuidedQuestion)
-reversion.register(ContextualFactor, follow=("citations",))
+# Benchmark, Factor and ContextualFactor: in translation.py, after their per-language
+# columns exist (django-reversion #684).
 reversion.register(Illustration)

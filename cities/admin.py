@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from sources.admin_base import CitationInline, CuratedAdmin
+from sources.admin_base import CitationInline, CuratedAdmin, TranslatedCuratedAdmin
 from sources.admin_verify import StaleFilter, VerifiedAdminMixin
 
 from .models import City, Contact, Country, Membership, Network, Organisation
@@ -27,7 +27,7 @@ class ContactInline(admin.StackedInline):
 
 
 @admin.register(City)
-class CityAdmin(CuratedAdmin):
+class CityAdmin(TranslatedCuratedAdmin):
     list_display = ["name", "country", "population", "population_year"]
     list_filter = ["country"]
     list_select_related = ["country"]
@@ -38,7 +38,7 @@ class CityAdmin(CuratedAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VerifiedAdminMixin, CuratedAdmin):
+class OrganisationAdmin(VerifiedAdminMixin, TranslatedCuratedAdmin):
     list_display = ["name", "kind", "city", "country", "last_verified_on"]
     list_filter = ["kind", "country", StaleFilter]
     actions = ["mark_verified"]
@@ -50,7 +50,7 @@ class OrganisationAdmin(VerifiedAdminMixin, CuratedAdmin):
 
 
 @admin.register(Network)
-class NetworkAdmin(CuratedAdmin):
+class NetworkAdmin(TranslatedCuratedAdmin):
     list_display = ["name", "slug", "website"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}

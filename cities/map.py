@@ -16,6 +16,8 @@ so a marker lands where its city is drawn.
 import math
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, ngettext
+
 LAT0, LON0 = 52.0, 10.0
 # (longitude, latitude) points the map must show: Ireland's west coast and Cabo da Roca,
 # the North Cape, Crete, and the Black Sea coast. The frame is their projected bounding
@@ -86,8 +88,11 @@ class Place:
 
     @property
     def label(self):
-        noun = "practice" if self.count == 1 else "practices"
-        return f"{self.name}, {self.country}: {self.count} {noun}"
+        return ngettext(
+            "%(city)s, %(country)s: %(count)s practice",
+            "%(city)s, %(country)s: %(count)s practices",
+            self.count,
+        ) % {"city": self.name, "country": self.country, "count": self.count}
 
     @property
     def on_map(self):
@@ -107,8 +112,8 @@ class Place:
     @property
     def why_not_on_map(self):
         if self.latitude is None or self.longitude is None:
-            return "no coordinates"
-        return "outside the map"
+            return gettext("no coordinates")
+        return gettext("outside the map")
 
 
 @dataclass
@@ -118,9 +123,6 @@ class CityMap:
 
     title: str
     places: list = field(default_factory=list)
-    # Markers link to the practice browser with the city filter set, the other
-    # filters kept (the template builds those links with {% querystring %}).
-    filter_links: bool = False
     # The part of the frame shown (x, y, width, height): all of it, or around the markers.
     view: tuple = (0.0, 0.0, WIDTH, HEIGHT)
     # Cities left off a map that shows only the ones with the most results.
@@ -179,7 +181,7 @@ def zoomed_view(circles):
     return (left, top, width, height)
 
 
-def city_map(places, title, filter_links=False, zoom=False, omitted=0):
+def city_map(places, title, zoom=False, omitted=0):
     """A map of `places` (Place objects): projects and sizes each one that has
     coordinates inside the frame; the others stay in the list. With `zoom`, the map
     shows the part of Europe its cities are in. No query."""
@@ -199,7 +201,7 @@ def city_map(places, title, filter_links=False, zoom=False, omitted=0):
         if place.slug in circles:
             x, y, r = circles[place.slug]
             place.x, place.y, place.r = f"{x:.1f}", f"{y:.1f}", f"{r * shrink:.1f}"
-    return CityMap(title, places, filter_links=filter_links, view=view, omitted=omitted)
+    return CityMap(title, places, view=view, omitted=omitted)
 
 
 def place_of(city, count, current=False):

@@ -6,15 +6,17 @@ from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from portal.translated import Translated
 from portal.verification import Verified
+
+from .choices import MEMBERSHIP_RULE, OrganisationKind, coverage
 
 # Databases check e-mails with this pattern; forms and the loader use Django's stricter
 # EmailValidator on top. A regex is what both SQLite (Django registers REGEXP) and
 # PostgreSQL can evaluate in a CHECK constraint.
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-# Said by Membership.clean() and by its check constraint alike.
-MEMBERSHIP_RULE = "A membership is for a city or an organisation, not both."
 
 
 class Country(models.Model):
@@ -43,7 +45,7 @@ class Country(models.Model):
         if self.code and (
             len(self.code) != 2 or not self.code.isalpha() or not self.code.isupper()
         ):
-            raise ValidationError({"code": "Use the two capital letters of ISO 3166-1 alpha-2."})
+            raise ValidationError({"code": _("Use the two capital letters of ISO 3166-1 alpha-2.")})
 
 
 # The cities list's orders (?sort=), default first, page and CSV alike; pk breaks ties.
@@ -87,7 +89,7 @@ class City(models.Model):
     region = models.CharField(max_length=120, blank=True)
     population = models.PositiveIntegerField(null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The year the population figure refers to."
+        null=True, blank=True, help_text=_("The year the population figure refers to.")
     )
     latitude = models.DecimalField(
         max_digits=8,
@@ -103,7 +105,9 @@ class City(models.Model):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
-    profile = models.TextField(blank=True, help_text="A short profile in the portal's own words.")
+    profile = models.TextField(
+        blank=True, help_text=_("A short profile in the portal's own words.")
+    )
     citations = GenericRelation("sources.Citation")
 
     objects = CityQuerySet.as_manager()
@@ -169,21 +173,7 @@ class OrganisationQuerySet(models.QuerySet):
 
 
 class Organisation(Verified):
-    class Kind(models.TextChoices):
-        MUNICIPAL = "municipal", "Municipal department or city council"
-        REGIONAL = "regional-government", "Regional government"
-        NATIONAL = "national-government", "National government"
-        PUBLIC_AGENCY = "public-agency", "Public agency"
-        NGO = "ngo", "NGO or association"
-        FOUNDATION = "foundation", "Foundation"
-        INTERNATIONAL = "international", "International organisation"
-        CITY_NETWORK = "city-network", "City network"
-        RESEARCH = "research", "Research institute or university"
-        EDUCATION = "education", "School or education provider"
-        COMPANY = "company", "Company"
-        MIGRANT_ORGANISATION = "migrant-organisation", "Migrant or community organisation"
-        RELIGIOUS = "religious", "Faith-based organisation"
-        OTHER = "other", "Other"
+    Kind = OrganisationKind
 
     name = models.CharField(max_length=255)
     slug = models.SlugField(max_length=120)
@@ -223,7 +213,7 @@ class Organisation(Verified):
 class NetworkQuerySet(models.QuerySet):
     def for_list(self):
         # Meta.ordering does not apply to an aggregate; name it again, with its tie-breaker.
-        return self.annotate(member_count=Count("memberships")).order_by("name", "pk")
+        return self.annotate(member_count=Count("memberships")).order_by(Translated("name"), "pk")
 
     def for_detail(self):
         members = Membership.objects.select_related(
@@ -242,7 +232,7 @@ class Network(models.Model):
     # What the sources say of the network's size, so that a member list the sources only
     # partly give says so ("1 of 42 signatories named in the sources").
     stated_total = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The number of members a source states, if any."
+        null=True, blank=True, help_text=_("The number of members a source states, if any.")
     )
     total_qualifier = models.CharField(
         max_length=20, blank=True, help_text='As printed before the number: "more than", "over".'
@@ -255,7 +245,7 @@ class Network(models.Model):
     objects = NetworkQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name", "pk"]
+        ordering = [Translated("name"), "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="network_slug_unique"),
         ]
@@ -276,10 +266,7 @@ class Network(models.Model):
         named = getattr(self, "member_count", None)
         if named is None:
             named = len(self.memberships.all())
-        if self.stated_total is None:
-            return f"{named} {self.member_noun} named in the sources; they state no total"
-        total = f"{self.total_qualifier} {self.stated_total}".strip()
-        return f"{named} of {total} {self.member_noun} named in the sources"
+        return coverage(named, self.stated_total, self.total_qualifier, self.member_noun)
 
 
 class Membership(models.Model):
@@ -291,7 +278,7 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
     )
     role = models.CharField(max_length=120, blank=True, default="member")
-    since = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Year joined.")
+    since = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Year joined."))
     citations = GenericRelation("sources.Citation")
 
     class Meta:
@@ -344,9 +331,9 @@ class ContactQuerySet(models.QuerySet):
 
 class Contact(Verified):
     key = models.SlugField(
-        max_length=120, help_text="A stable identifier, e.g. the person's name as a slug."
+        max_length=120, help_text=_("A stable identifier, e.g. the person's name as a slug.")
     )
-    name = models.CharField(max_length=255, help_text="A person's name, or an office's name.")
+    name = models.CharField(max_length=255, help_text=_("A person's name, or an office's name."))
     role = models.CharField(max_length=255, blank=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
@@ -360,7 +347,7 @@ class Contact(Verified):
     is_public = models.BooleanField(
         "shown publicly",
         default=True,
-        help_text="Untick to keep this contact for curators only.",
+        help_text=_("Untick to keep this contact for curators only."),
     )
     citations = GenericRelation("sources.Citation")
 
@@ -393,8 +380,6 @@ class Contact(Verified):
 # Edit history: a version carries its citations (and a network's memberships), so a
 # revert in the admin brings those back too.
 reversion.register(Country)
-reversion.register(City, follow=("citations",))
-reversion.register(Organisation, follow=("citations",))
-reversion.register(Network, follow=("citations", "memberships"))
+# City, Organisation and Network: in translation.py, after their per-language columns.
 reversion.register(Membership, follow=("citations",))
 reversion.register(Contact, follow=("citations",))

@@ -1,4 +1,5 @@
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from portal.export import export_response
@@ -29,10 +30,10 @@ def _name_filter(request):
 
 # The cities table's sortable columns, in table order: (sort key, heading, direction).
 SORTABLE = (
-    ("name", "City", "ascending"),
-    ("country", "Country", "ascending"),
-    ("population", "Population", "descending"),
-    ("practices", "Practices", "descending"),
+    ("name", _("City"), "ascending"),
+    ("country", _("Country"), "ascending"),
+    ("population", _("Population"), "descending"),
+    ("practices", _("Practices"), "descending"),
 )
 
 
@@ -61,7 +62,7 @@ def city_list(request):
             {"key": key, "heading": heading, "direction": direction, "sorted": key == sort}
             for key, heading, direction in SORTABLE
         ],
-        "map": cities_map(cities, "Map of the cities in the knowledge base"),
+        "map": cities_map(cities, _("Map of the cities in the knowledge base")),
     }
     return render(request, "cities/city_list.html", context)
 
@@ -78,7 +79,9 @@ def city_detail(request, slug):
         "memberships": Membership.objects.filter(city=city).select_related("network"),
         "contacts": Contact.objects.public().filter(city=city).select_related("organisation"),
         # A locator: the city among all the others, so that neighbours are a click away.
-        "map": cities_map(City.objects.for_list(), f"Where {city.name} is", current=city),
+        "map": cities_map(
+            City.objects.for_list(), _("Where %(city)s is") % {"city": city.name}, current=city
+        ),
     }
     for section in CITY_PAGE_SECTIONS:
         context.update(section(request, city))
@@ -129,7 +132,11 @@ def network_detail(request, slug):
     members = City.objects.for_list().filter(memberships__network=network)
     context = {
         "network": network,
-        "map": cities_map(members, f"Map of the member cities of {network.name}", zoom=True),
+        "map": cities_map(
+            members,
+            _("Map of the member cities of %(network)s") % {"network": network.name},
+            zoom=True,
+        ),
     }
     return render(request, "cities/network_detail.html", context)
 

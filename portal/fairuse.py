@@ -13,6 +13,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext, gettext_lazy
 from django_ratelimit.core import get_usage
 
 from .export import wants_json
@@ -20,7 +21,12 @@ from .export import wants_json
 # A refused export says when to come back; a slot frees when some export ends, which
 # a client cannot know, so it is told a short wait.
 BUSY_RETRY_AFTER = 30
-_PERIOD_WORDS = {"s": "a second", "m": "a minute", "h": "an hour", "d": "a day"}
+_PERIOD_WORDS = {
+    "s": gettext_lazy("%(count)s a second"),
+    "m": gettext_lazy("%(count)s a minute"),
+    "h": gettext_lazy("%(count)s an hour"),
+    "d": gettext_lazy("%(count)s a day"),
+}
 
 
 def client_address(request):
@@ -52,7 +58,8 @@ def is_exempt(request):
 def describe(rate):
     """'30/h' -> '30 an hour', for messages and the README."""
     count, _, period = rate.partition("/")
-    return f"{count} {_PERIOD_WORDS.get(period[-1:], 'per ' + period)}"
+    words = _PERIOD_WORDS.get(period[-1:])
+    return str(words) % {"count": count} if words else f"{count} per {period}"
 
 
 def over_limit(request, group, rate):
@@ -158,19 +165,19 @@ def _admit_export(request):
     rate = settings.FAIR_USE_EXPORT_RATE
     wait = over_limit(request, "export", rate)
     if wait is not None:
-        message = (
-            f"Too many exports from your address: the portal allows {describe(rate)}. "
-            f"Try again in {wait} seconds."
-        )
+        message = gettext(
+            "Too many exports from your address: the portal allows %(rate)s. "
+            "Try again in %(wait)s seconds."
+        ) % {"rate": describe(rate), "wait": wait}
         return refusal(request, message, wait), None
     if request.method == "HEAD" or is_exempt(request):
         return None, None
     release = export_slots.take()
     if release is None:
-        message = (
+        message = gettext(
             "The portal is already streaming as many exports as it runs at once. "
-            f"Try again in {BUSY_RETRY_AFTER} seconds."
-        )
+            "Try again in %(wait)s seconds."
+        ) % {"wait": BUSY_RETRY_AFTER}
         return refusal(request, message, BUSY_RETRY_AFTER), None
     return None, release
 

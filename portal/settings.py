@@ -88,6 +88,8 @@ PORTAL_STALE_MONTHS = env_int("DJANGO_STALE_MONTHS", 24)
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 600)
 
 INSTALLED_APPS = [
+    # First: its ready() adds the per-language columns the admin and reversion must see.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -120,6 +122,10 @@ MIDDLEWARE = [
     # Before anything that reads the database: decides where this request's reads go.
     "portal.dbrouter.ReplicaRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the URL prefix (English unprefixed); then the first visit's
+    # Accept-Language redirect, before anything reads the database.
+    "django.middleware.locale.LocaleMiddleware",
+    "portal.languages.first_visit_language",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -261,6 +267,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.password_reset",
+                "portal.context_processors.languages",
             ],
         },
     },
@@ -355,9 +362,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The interface in five languages (README "Languages"). Catalogues in locale/, compiled
+# by `make install`; English is the source language and needs no catalogue.
 LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("it", "Italiano"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers follow the active language (Django's locale formats); English keeps
+# the portal's day-month-year (portal/formats/en).
+FORMAT_MODULE_PATH = ["portal.formats"]
+# Only stops the first-visit redirect once a language was chosen; nothing secret in it.
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
+# Curated text in the interface's languages, English where untranslated (README
+# "Content translations"); old versions revert without wiping them (version_json.py).
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_DEFAULT_LANGUAGE = LANGUAGE_CODE  # and the fallback, by default
+SERIALIZATION_MODULES = {"json": "sources.version_json"}
 USE_TZ = True
 
 STATIC_URL = "static/"

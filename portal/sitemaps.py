@@ -9,7 +9,16 @@ from practices.models import Practice
 from sources.models import SourceDocument
 
 
-class PracticeSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    """Each page in every language, with its hreflang alternates (and x-default, the
+    English address): items are read once and listed once a language, no query more."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PracticeSitemap(LanguagesSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -20,7 +29,7 @@ class PracticeSitemap(Sitemap):
         return practice.updated
 
 
-class ModelSitemap(Sitemap):
+class ModelSitemap(LanguagesSitemap):
     """Every row of a model whose rows are all public (cities, organisations...)."""
 
     changefreq = "monthly"
@@ -32,7 +41,7 @@ class ModelSitemap(Sitemap):
         return self.model.objects.only(*self.fields).order_by("pk")
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(LanguagesSitemap):
     changefreq = "weekly"
     pages = (
         "home",

@@ -42,3 +42,12 @@ def clean_param(value, max_length=100):
     """A query-string value made safe to compare in SQL: control characters (PostgreSQL
     refuses NUL in text) removed, spaces trimmed, length capped."""
     return _CONTROL.sub("", str(value)).strip()[:max_length]
+
+
+def in_sentence(label):
+    """A label as it reads inside a sentence: lower-cased ("Show all 12 theme values"),
+    except in German, whose nouns keep their capital ("Alle 12 Werte: Thema")."""
+    from django.utils.translation import get_language
+
+    text = str(label)
+    return text if (get_language() or "").startswith("de") else text.lower()

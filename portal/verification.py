@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def months_before(day, months):
@@ -45,7 +46,7 @@ class Verified(models.Model):
         "last verified on",
         null=True,
         blank=True,
-        help_text="When someone last checked this record against its programme or source.",
+        help_text=_("When someone last checked this record against its programme or source."),
     )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

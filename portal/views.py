@@ -5,6 +5,7 @@ from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonRespons
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -12,6 +13,7 @@ from api.errors import json_error
 from benchmarks.models import Benchmark
 from cities.map import cities_map
 from cities.models import City, Network, Organisation
+from portal.http import NotFound
 from practices.models import Practice, Theme
 
 from . import health
@@ -29,7 +31,7 @@ def home(request):
         "networks": Network.objects.for_list(),
         "benchmarks": Benchmark.objects.for_list(),
         "recent": Practice.objects.published().recently_added(),
-        "map": cities_map(cities, "Map of the cities in the knowledge base"),
+        "map": cities_map(cities, _("Map of the cities in the knowledge base")),
     }
     return render(request, "home.html", context)
 
@@ -65,12 +67,14 @@ def favicon(request):
 @require_safe
 def robots_txt(request):
     """Crawlers may read every public page; the admin and accounts are not for them."""
-    lines = [
-        "User-agent: *",
-        "Disallow: /admin/",
-        "Disallow: /accounts/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    codes = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+    prefixes = ["", *(f"/{code}" for code in codes)]
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {prefix}/admin/" for prefix in prefixes]
+    lines += [f"Disallow: {prefix}/accounts/" for prefix in prefixes]
+    # The switcher's links only set a cookie; the pages they lead to are listed as
+    # alternates of each page.
+    lines += ["Disallow: /language/", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
@@ -82,7 +86,7 @@ def password_reset(request, *args, **kwargs):
     a page that says so, rather than a "we sent you a link" nobody will receive."""
     if settings.EMAIL_HOST:
         return _password_reset(request, *args, **kwargs)
-    message = "No e-mail is sent from this portal: ask an administrator to reset your password."
+    message = _("No e-mail is sent from this portal: ask an administrator to reset your password.")
     return render(request, "404.html", {"message": message}, status=404)
 
 
@@ -98,10 +102,11 @@ def not_found(request, exception=None):
 
 
 def _not_found_message(exception):
-    # Http404 raised by our views carries a sentence meant for visitors; Django's own
-    # (resolver, get_object_or_404) would leak internals, so they get the generic text.
-    message = str(exception) if exception is not None and exception.args else ""
-    return message if message.startswith("No ") and "matches the given query" not in message else ""
+    # NotFound raised by our views carries a sentence meant for visitors; Django's own
+    # Http404 (resolver, get_object_or_404) would leak internals: the generic text.
+    if isinstance(exception, NotFound) and exception.args:
+        return str(exception)
+    return ""
 
 
 def forbidden(request, exception=None):

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.export import export_rows
-from sources.admin_base import CitationInline, CuratedAdmin
+from sources.admin_base import CitationInline, TranslatedCuratedAdmin
 from sources.admin_verify import StaleFilter, VerifiedAdminMixin
 
 from .admin_review import ReviewAdminMixin
@@ -12,7 +14,7 @@ from .exports import PRACTICE_COLUMNS
 from .models import FundingSource, LinkCheck, Practice, TargetGroup, Theme
 
 
-class VocabularyAdmin(CuratedAdmin):
+class VocabularyAdmin(TranslatedCuratedAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -24,11 +26,11 @@ admin.site.register(FundingSource, VocabularyAdmin)
 
 
 class DuplicateFilter(admin.SimpleListFilter):
-    title = "likely duplicate"
+    title = _("likely duplicate")
     parameter_name = "duplicate"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Yes: a similar title in the same city or organisation")]
+        return [("yes", _("Yes: a similar title in the same city or organisation"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -37,7 +39,7 @@ class DuplicateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Practice)
-class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, CuratedAdmin):
+class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, TranslatedCuratedAdmin):
     # The review queue is this list filtered to "In review": who submitted what, when.
     list_display = [
         "title",
@@ -81,11 +83,11 @@ class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, CuratedAdmin):
             None,
             {"fields": ["title", "slug", "city", "lead_organisation", "partners"]},
         ),
-        ("Scope and place", {"fields": ["scope", "country", "region"]}),
-        ("Review", {"fields": [*ReviewAdminMixin.review_fields, "review_note"]}),
-        ("Verification", {"fields": VerifiedAdminMixin.verified_fields}),
+        (_("Scope and place"), {"fields": ["scope", "country", "region"]}),
+        (_("Review"), {"fields": [*ReviewAdminMixin.review_fields, "review_note"]}),
+        (_("Verification"), {"fields": VerifiedAdminMixin.verified_fields}),
         (
-            "The practice",
+            _("The practice"),
             {
                 "fields": [
                     "summary",
@@ -98,12 +100,12 @@ class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, CuratedAdmin):
                 ]
             },
         ),
-        ("When", {"fields": ["start_year", "end_year", "status"]}),
+        (_("When"), {"fields": ["start_year", "end_year", "status"]}),
         (
-            "Classification",
+            _("Classification"),
             {"fields": ["kind", "themes", "target_groups", "funding_sources", "tags"]},
         ),
-        ("Links and contacts", {"fields": ["links", "contacts"]}),
+        (_("Links and contacts"), {"fields": ["links", "contacts"]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -114,20 +116,22 @@ class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, CuratedAdmin):
             messages.warning(
                 request,
                 format_html(
-                    'Possible duplicate: <a href="{}">{}</a> has a {}% similar title in the '
-                    "same city or organisation.",
-                    url,
-                    other.title,
-                    round(score * 100),
+                    gettext(
+                        "Possible duplicate in the same city or organisation: "
+                        '<a href="{url}">{title}</a> (title similarity {percent}%).'
+                    ),
+                    url=url,
+                    title=other.title,
+                    percent=round(score * 100),
                 ),
             )
 
-    @admin.action(description="Export the selected practices as CSV", permissions=["view"])
+    @admin.action(description=_("Export the selected practices as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         # The same columns and code as the public export, drafts included.
         return export_rows(
             request,
-            queryset=queryset.order_by("title", "pk"),
+            queryset=queryset.order_by("sort_title", "pk"),
             columns=PRACTICE_COLUMNS,
             name="practices-selection",
             filters={"admin_selection": "1"},
@@ -150,6 +154,6 @@ class LinkCheckAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Used by")
+    @admin.display(description=_("Used by"))
     def used_by(self, obj):
-        return format_html('<a href="{}">practices with it</a>', obj.practices_url())
+        return format_html('<a href="{}">{}</a>', obj.practices_url(), gettext("practices with it"))

@@ -5,6 +5,10 @@ import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from portal.text import in_sentence
 
 from . import review
 
@@ -17,7 +21,7 @@ class ReviewForm(forms.ModelForm):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Saved in the history with the review step (why it goes back, what changed).",
+        help_text=_("Saved in the history with the review step (why it goes back, what changed)."),
     )
 
 
@@ -43,7 +47,9 @@ class ReviewAdminMixin:
         if name:
             practice = self.get_object(request, object_id) if object_id else self.model()
             if practice is None or not review.allowed(request.user, practice, name):
-                raise PermissionDenied(f"You may not take this practice to {name}.")
+                raise PermissionDenied(
+                    gettext("You may not take this practice to %(step)s.") % {"step": name}
+                )
             request._review_step = name
         extra = {**(extra_context or {}), "review_buttons": self._buttons(request, object_id)}
         return super().changeform_view(request, object_id, form_url, extra)
@@ -87,24 +93,31 @@ class ReviewAdminMixin:
                 done += 1
             else:
                 skipped += 1
-        label = review.TRANSITIONS[name].label.lower()
-        self.message_user(request, f"{done} practice(s): {label}.", messages.SUCCESS)
+        label = in_sentence(gettext(review.TRANSITIONS[name].label))
+        done_text = ngettext(
+            "%(count)s practice: %(step)s.", "%(count)s practices: %(step)s.", done
+        )
+        self.message_user(request, done_text % {"count": done, "step": label}, messages.SUCCESS)
         if skipped:
-            self.message_user(
-                request,
-                f"{skipped} practice(s) left as they were: not in a state for it, or your "
-                "own submission (a reviewer does not publish their own).",
-                messages.WARNING,
+            skipped_text = ngettext(
+                "%(count)s practice left as it was: not in a state for it, or your own "
+                "submission (a reviewer does not publish their own).",
+                "%(count)s practices left as they were: not in a state for it, or your own "
+                "submission (a reviewer does not publish their own).",
+                skipped,
             )
+            self.message_user(request, skipped_text % {"count": skipped}, messages.WARNING)
 
-    @admin.action(description="Submit the selected practices for review", permissions=["change"])
+    @admin.action(description=_("Submit the selected practices for review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
         self._bulk(request, queryset, "submit")
 
-    @admin.action(description="Publish the selected practices", permissions=["publish"])
+    @admin.action(description=_("Publish the selected practices"), permissions=["publish"])
     def publish(self, request, queryset):
         self._bulk(request, queryset, "publish")
 
-    @admin.action(description="Send the selected practices back to draft", permissions=["change"])
+    @admin.action(
+        description=_("Send the selected practices back to draft"), permissions=["change"]
+    )
     def unpublish(self, request, queryset):
         self._bulk(request, queryset, "to_draft")

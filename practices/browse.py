@@ -13,7 +13,11 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.http import QueryDict
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from modeltranslation.manager import get_translatable_fields_for_model as translated_fields
 
+from portal.text import in_sentence
 from sources.versioning import cache_key
 
 from . import facet_index
@@ -21,6 +25,7 @@ from . import facets as registry
 from .filters import PARAMS, SORTS, PracticeFilter
 from .models import Practice
 from .search import query_words
+from .stemming import ORIGINAL, search_language
 
 TOP_VALUES = 8
 # Above this many values a facet renders collapsed (top values, selected ones, and a
@@ -110,6 +115,25 @@ class Chip:
     query: QueryDict
 
 
+def local_labels(counted):
+    """The counts with their labels in the page's language. Counting never depends on
+    the language (the index stores English labels); here the values of vocabularies
+    curators translate (themes, networks, VALUES factors...) are named again from their
+    records: one query per such facet on a page not in English, cached with the counts.
+    Choices (statuses, kinds) are relabelled from the catalogues in facets()."""
+    if search_language() == ORIGINAL:
+        return counted
+    for name, rows in counted.items():
+        spec = registry.get(name)
+        model = getattr(spec.vocabulary, "model", None)
+        field = getattr(spec.vocabulary, "field", None)
+        if model is None or field not in (translated_fields(model) or ()):
+            continue
+        labels = spec.labels([value for value, _label, _n in rows])
+        counted[name] = [(value, labels.get(value, label), n) for value, label, n in rows]
+    return counted
+
+
 class Browse:
     """One request's view of the knowledge base. Costs a bounded number of queries."""
 
@@ -122,7 +146,7 @@ class Browse:
         self.query = self.filterset.form.cleaned_data.get("q", "")
         if self.query and not query_words(self.query):
             self.notices.append(
-                "Your search has no letters or digits to look for, so it was ignored."
+                _("Your search has no letters or digits to look for, so it was ignored.")
             )
         sort = params.get("sort", "")
         self.sort = (
@@ -139,15 +163,20 @@ class Browse:
         for name in PARAMS:
             unknown = self.filterset.unknown(name) if name in self.labels else []
             if unknown:
-                label = self.filterset.filters[name].label.lower()
                 notices.append(
-                    f"Ignored {label} {', '.join(repr(v[:40]) for v in unknown)}: "
-                    "not in the knowledge base."
+                    _("Ignored %(filter)s %(values)s: not in the knowledge base.")
+                    % {
+                        "filter": in_sentence(self.filterset.filters[name].label),
+                        "values": ", ".join(repr(v[:40]) for v in unknown),
+                    }
                 )
         for name, errors in self.filterset.errors.items():
             label = self.filterset.filters[name].label
             given = self.params.get(name)[:40]
-            notices.append(f"Ignored {label.lower()} {given!r}: {errors[0]}")
+            notices.append(
+                _("Ignored %(filter)s %(value)s: %(error)s")
+                % {"filter": in_sentence(label), "value": repr(given), "error": errors[0]}
+            )
         return notices
 
     def _applied(self):
@@ -224,10 +253,11 @@ class Browse:
         warm page builds no value objects (the city and organisation facets hold
         thousands)."""
         if self._memo is None:
-            key = cache_key("facets", self.states, self.filters_in_force())
+            # The language too: labels, the order of equal counts and the search differ.
+            key = cache_key("facets", get_language(), self.states, self.filters_in_force())
             self._memo = cache.get(key)
             if self._memo is None:
-                counts = self._count()
+                counts = local_labels(self._count())
                 kinds = set(self.filterset.value("kind"))
                 # Every practice has one kind: the kind facet's counts (over every other
                 # filter) summed over the kinds in force are the number of results.
@@ -252,6 +282,11 @@ class Browse:
         facets = []
         for facet in self._counted()[0]:
             rows = facet.rows
+            relabel = getattr(registry.get(facet.name).vocabulary, "relabel", None)
+            if relabel is not None:
+                # Choice labels (kind, status...) in the request's language; counted and
+                # cached once for every language.
+                rows = [(value, relabel(value, label), n) for value, label, n in rows]
             if order == "alpha":
                 rows = sorted(rows, key=lambda row: row[1].lower())
             facets.append(replace(facet, rows=rows, expanded=facet.name == expand))

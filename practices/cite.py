@@ -6,6 +6,7 @@ and the source document the portal took it from.
 """
 
 from django.utils.timezone import localdate
+from django.utils.translation import gettext, pgettext
 
 PORTAL = "City Practice Portal"
 # TeX's special characters, escaped so that a title with "&" or "%" compiles.
@@ -45,13 +46,17 @@ def plain(practice, url):
     """E.g. 'Stadsmissionen (2012). Crossroads. Stockholm, Sweden. City Practice Portal,
     https://.../, last updated 2026-12-06. Source: Collection of ..., section "...".'"""
     author, place, sources = _parts(practice)
-    year = practice.start_year or "n.d."
+    year = practice.start_year or pgettext("citation", "n.d.")
     text = f"{author} ({year}). {practice.title.rstrip('.')}."
     if place:
         text += f" {place}."
-    text += f" {PORTAL}, {url}, last updated {_updated(practice)}."
+    text += " " + gettext("%(portal)s, %(url)s, last updated %(date)s.") % {
+        "portal": gettext(PORTAL),
+        "url": url,
+        "date": _updated(practice),
+    }
     if sources:
-        text += f" Source: {sources}."
+        text += " " + gettext("Source: %(sources)s.") % {"sources": sources}
     return text
 
 
@@ -60,14 +65,14 @@ def bibtex(practice, url):
     author, place, sources = _parts(practice)
     note = [
         f"{place}." if place else "",
-        f"Last updated {_updated(practice)}.",
-        f"Source: {sources}." if sources else "",
+        gettext("Last updated %(date)s.") % {"date": _updated(practice)},
+        gettext("Source: %(sources)s.") % {"sources": sources} if sources else "",
     ]
     fields = [
         ("author", f"{{{_tex(author)}}}"),
         ("title", f"{{{_tex(practice.title)}}}"),
         ("year", str(practice.start_year) if practice.start_year else ""),
-        ("howpublished", _tex(PORTAL)),
+        ("howpublished", _tex(gettext(PORTAL))),
         ("url", url),
         ("note", _tex(" ".join(filter(None, note)))),
     ]

@@ -13,6 +13,7 @@ from taggit.models import TaggedItem
 
 from cities.models import Contact
 from portal.export import FIELD_SEPARATOR, Joined, SqlColumn, split_joined, url_prefix
+from portal.translated import Translated
 from sources.models import Citation
 
 from .models import Practice
@@ -30,12 +31,17 @@ def _fields(*names):
     """Several fields of one related row as one joined value (split by split_joined)."""
     parts = []
     for name in names:
-        parts += [Value(FIELD_SEPARATOR), Coalesce(F(name), Value(""), output_field=TEXT)]
+        value = F(name) if isinstance(name, str) else name
+        parts += [Value(FIELD_SEPARATOR), Coalesce(value, Value(""), output_field=TEXT)]
     return Concat(*parts[1:], output_field=TEXT) if len(names) > 1 else parts[1]
 
 
-def _m2m(field, *values, order=("name", "pk")):
-    """The names (and slugs) of a practice's M2M values, in the value model's order."""
+BY_NAME = (Translated("name"), "pk")
+
+
+def _m2m(field, *values, order=BY_NAME):
+    """The names (and slugs) of a practice's M2M values, in name order. Names are in the
+    request's language (English where untranslated); slugs never change."""
     target = Practice._meta.get_field(field).remote_field.model
     back = Practice._meta.get_field(field).related_query_name()
     rows = target.objects.filter(**{back: OuterRef("pk")})
@@ -88,7 +94,7 @@ def _field(index):
 
 
 # Read once each, for the columns that show them.
-THEMES = _m2m("themes", "name", "slug")
+THEMES = _m2m("themes", Translated("name"), "slug")
 CONTACTS = _contacts()
 
 
@@ -100,7 +106,9 @@ PRACTICE_COLUMNS = [
     SqlColumn("id", "Database id of the practice", sql=F("pk")),
     SqlColumn("slug", "Stable identifier; the last part of its URL", sql=F("slug")),
     SqlColumn("url", "Absolute URL of the practice page", sql=F("slug"), convert=_url),
-    SqlColumn("title", "Name of the initiative", sql=F("title")),
+    # Text in the request's language, English where untranslated; column names and
+    # codes stay English whatever the language.
+    SqlColumn("title", "Name of the initiative", sql=Translated("title")),
     SqlColumn(
         "kind",
         "initiative, strategy (or plan), publication (or tool) or statement (of a network)",
@@ -129,9 +137,17 @@ PRACTICE_COLUMNS = [
     ),
     SqlColumn("themes", "Theme names", sql=THEMES, convert=_field(0)),
     SqlColumn("theme_slugs", "Theme identifiers", sql=THEMES, convert=_field(1)),
-    SqlColumn("target_groups", "Who it is for", sql=_m2m("target_groups", "name"), convert=_list),
     SqlColumn(
-        "funding_sources", "Who funds it", sql=_m2m("funding_sources", "name"), convert=_list
+        "target_groups",
+        "Who it is for",
+        sql=_m2m("target_groups", Translated("name")),
+        convert=_list,
+    ),
+    SqlColumn(
+        "funding_sources",
+        "Who funds it",
+        sql=_m2m("funding_sources", Translated("name")),
+        convert=_list,
     ),
     SqlColumn("tags", "Free tags", sql=_tags("name"), convert=_list),
     SqlColumn(
@@ -161,10 +177,10 @@ PRACTICE_COLUMNS = [
     SqlColumn("start_year", "Year it started (number)", sql=F("start_year")),
     SqlColumn("end_year", "Year it ended (number)", sql=F("end_year")),
     SqlColumn("status", "ongoing, ended, planned or unknown", sql=F("status")),
-    SqlColumn("summary", "One-paragraph summary", sql=F("summary")),
-    SqlColumn("results", "Outcomes, with figures", sql=F("results")),
-    SqlColumn("beneficiaries", "Who and how many it reaches", sql=F("beneficiaries")),
-    SqlColumn("funding", "Funding and resources, as text", sql=F("funding")),
+    SqlColumn("summary", "One-paragraph summary", sql=Translated("summary")),
+    SqlColumn("results", "Outcomes, with figures", sql=Translated("results")),
+    SqlColumn("beneficiaries", "Who and how many it reaches", sql=Translated("beneficiaries")),
+    SqlColumn("funding", "Funding and resources, as text", sql=Translated("funding")),
     SqlColumn("source", "Source document, section and page", sql=_citations(), convert=_list),
     SqlColumn(
         "published",

@@ -9,12 +9,21 @@ choice itself. `vocabulary(refs)` names them: [(ref, value, label)].
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import CharField, F
 from django.db.models.functions import Cast
+from django.utils import translation
 
 from .models import Practice
 
 TEXT = CharField()
+
+
+def practice_rows():
+    """Practices for key queries. modeltranslation's values_list() selects its columns in
+    set order (it adds fallback columns), and these pairs are read by position in raw SQL
+    (INSERT ... SELECT, UNION): its rewriting is off here, where nothing is translated."""
+    return Practice.objects.rewrite(False)
 
 
 def of_ids(queryset, column, ids):
@@ -25,7 +34,7 @@ def column_keys(column):
     """A practice's own column (kind, status) or one reached through a foreign key."""
 
     def keys(ids):
-        rows = of_ids(Practice.objects.filter(**{f"{column}__isnull": False}), "pk", ids)
+        rows = of_ids(practice_rows().filter(**{f"{column}__isnull": False}), "pk", ids)
         return rows.annotate(pid=F("pk"), ref=Cast(column, TEXT)).values_list("pid", "ref")
 
     return keys
@@ -58,10 +67,13 @@ class ModelVocabulary:
         if refs is not None:
             rows = rows.filter(pk__in=list(refs))
         fmt = self.fmt or (lambda key, label: label)
-        return [
-            (str(pk), key, fmt(key, label))
-            for pk, key, label in rows.values_list("pk", self.key, self.field).order_by()
-        ]
+        # Stored labels are the English originals, whoever's request wrote them; pages
+        # show them in their own language (browse.py relabels translated vocabularies).
+        with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+            return [
+                (str(pk), key, fmt(key, label))
+                for pk, key, label in rows.values_list("pk", self.key, self.field).order_by()
+            ]
 
 
 @dataclass(frozen=True)
@@ -70,4 +82,10 @@ class ChoiceVocabulary:
     model = None
 
     def __call__(self, refs=None):
-        return [(v, v, str(label)) for v, label in self.choices if refs is None or v in refs]
+        # Stored in the source language whatever the request's: the page relabels.
+        with translation.override(settings.LANGUAGE_CODE):
+            return [(v, v, str(label)) for v, label in self.choices if refs is None or v in refs]
+
+    def relabel(self, value, stored):
+        """The choice's label in the active language (the stored one is English)."""
+        return str(dict(self.choices).get(value, stored))

@@ -21,12 +21,21 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag, TaggedItem
 
 from cities.models import City, Contact, Country, Membership, Network, Organisation
 from sources.models import Citation, SourceDocument
 
-from .facet_keys import TEXT, ChoiceVocabulary, ModelVocabulary, column_keys, link_keys, of_ids
+from .facet_keys import (
+    TEXT,
+    ChoiceVocabulary,
+    ModelVocabulary,
+    column_keys,
+    link_keys,
+    of_ids,
+    practice_rows,
+)
 from .models import FundingSource, Practice, PracticeKind, Status, TargetGroup, Theme
 
 
@@ -147,7 +156,7 @@ def _organisation(qs, values):
     )
 
 
-CONTACT_CHOICES = (("yes", "Has a public contact"), ("no", "No public contact"))
+CONTACT_CHOICES = (("yes", _("Has a public contact")), ("no", _("No public contact")))
 
 
 def _has_public_contact():
@@ -181,14 +190,14 @@ def _organisation_keys(ids):
 
 def _country_keys(ids):
     """The effective country: the city's, else the practice's own (Practice.effective_country)."""
-    rows = Practice.objects.annotate(placed=Coalesce("city__country_id", "country_id"))
+    rows = practice_rows().annotate(placed=Coalesce("city__country_id", "country_id"))
     rows = of_ids(rows.filter(placed__isnull=False), "pk", ids)
     return rows.annotate(pid=F("pk"), ref=Cast("placed", TEXT)).values_list("pid", "ref")
 
 
 def _contact_keys(ids):
     has = Case(When(_has_public_contact(), then=Value("yes")), default=Value("no"))
-    rows = of_ids(Practice.objects.all(), "pk", ids).annotate(pid=F("pk"), ref=has)
+    rows = of_ids(practice_rows(), "pk", ids).annotate(pid=F("pk"), ref=has)
     return rows.values_list("pid", "ref")
 
 
@@ -234,7 +243,7 @@ def get(param):
 for _facet in (
     Facet(
         "kind",
-        "Kind of record",
+        _("Kind of record"),
         apply=_column("kind"),
         labels=_choice_labels(PracticeKind.choices),
         keys=column_keys("kind"),
@@ -246,7 +255,7 @@ for _facet in (
     ),
     Facet(
         "theme",
-        "Theme",
+        _("Theme"),
         apply=_through("themes", "theme"),
         labels=model_labels(Theme),
         keys=_through_keys("themes"),
@@ -255,7 +264,7 @@ for _facet in (
     ),
     Facet(
         "country",
-        "Country",
+        _("Country"),
         apply=_country,
         labels=model_labels(Country, key="code"),
         keys=_country_keys,
@@ -265,7 +274,7 @@ for _facet in (
     ),
     Facet(
         "city",
-        "City",
+        _("City"),
         apply=_column("city__slug"),
         labels=model_labels(City),
         keys=column_keys("city_id"),
@@ -274,7 +283,7 @@ for _facet in (
     ),
     Facet(
         "target_group",
-        "Target group",
+        _("Target group"),
         apply=_through("target_groups", "targetgroup"),
         labels=model_labels(TargetGroup),
         keys=_through_keys("target_groups"),
@@ -283,7 +292,7 @@ for _facet in (
     ),
     Facet(
         "funding",
-        "Funding",
+        _("Funding"),
         apply=_through("funding_sources", "fundingsource"),
         labels=model_labels(FundingSource),
         keys=_through_keys("funding_sources"),
@@ -292,7 +301,7 @@ for _facet in (
     ),
     Facet(
         "org_kind",
-        "Led by (kind of organisation)",
+        _("Led by (kind of organisation)"),
         apply=_column("lead_organisation__kind"),
         labels=_choice_labels(Organisation.Kind.choices),
         keys=column_keys("lead_organisation__kind"),
@@ -302,7 +311,7 @@ for _facet in (
     ),
     Facet(
         "organisation",
-        "Organisation",
+        _("Organisation"),
         apply=_organisation,
         labels=model_labels(Organisation),
         keys=_organisation_keys,
@@ -311,7 +320,7 @@ for _facet in (
     ),
     Facet(
         "network",
-        "City's network",
+        _("City's network"),
         apply=_network,
         labels=model_labels(Network),
         keys=column_keys("city__memberships__network_id"),
@@ -321,7 +330,7 @@ for _facet in (
     ),
     Facet(
         "tag",
-        "Tag",
+        _("Tag"),
         apply=_tag,
         labels=_tag_labels,
         keys=link_keys(TaggedItem, "object_id", "tag_id", content_type=_practice_content_type),
@@ -331,7 +340,7 @@ for _facet in (
     ),
     Facet(
         "status",
-        "Status",
+        _("Status"),
         apply=_column("status"),
         labels=_choice_labels(Status.choices),
         keys=column_keys("status"),
@@ -340,7 +349,7 @@ for _facet in (
     ),
     Facet(
         "contact",
-        "Public contact",
+        _("Public contact"),
         apply=_contact,
         labels=_choice_labels(CONTACT_CHOICES),
         keys=_contact_keys,
@@ -350,7 +359,7 @@ for _facet in (
     ),
     Facet(
         "source",
-        "Source",
+        _("Source"),
         apply=_cited_in,
         labels=model_labels(SourceDocument, key="key", field="title"),
         order=110,

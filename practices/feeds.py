@@ -12,6 +12,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .browse import Browse
 
@@ -20,7 +22,7 @@ FEED_SIZE = 50
 
 class PracticeFeed(Feed):
     feed_type = Atom1Feed
-    author_name = "City Practice Portal"
+    author_name = _("City Practice Portal")
     description_template = "practices/feed_item.html"
 
     def get_object(self, request):
@@ -34,10 +36,12 @@ class PracticeFeed(Feed):
             f"{name.replace('_', ' ')}: {', '.join(values) if isinstance(values, list) else values}"
             for name, values in browse.filters_in_force().items()
         )
-        return f"City Practice Portal: practices ({filters})"
+        return gettext("City Practice Portal: practices (%(filters)s)") % {"filters": filters}
 
     def subtitle(self, browse):
-        return "Published practices matching these filters, most recently added or changed first."
+        return gettext(
+            "Published practices matching these filters, most recently added or changed first."
+        )
 
     def link(self, browse):
         return f"{reverse('practices:list')}?{self._query(browse)}"

@@ -16,6 +16,7 @@ import django_filters
 from django import forms
 from django.apps import apps
 from django.core.exceptions import AppRegistryNotReady
+from django.utils.translation import gettext_lazy as _
 
 from portal.text import clean_param
 
@@ -27,10 +28,10 @@ MAX_VALUE_LENGTH = 100
 MAX_QUERY_LENGTH = 200
 
 SORTS = {
-    "relevance": "Relevance",
-    "title": "Title",
-    "newest": "Newest start year",
-    "city": "City",
+    "relevance": _("Relevance"),
+    "title": _("Title"),
+    "newest": _("Newest start year"),
+    "city": _("City"),
 }
 
 
@@ -80,16 +81,16 @@ class SearchFilter(django_filters.CharFilter):
 
 
 class BasePracticeFilter(django_filters.FilterSet):
-    q = SearchFilter(label="Search")
+    q = SearchFilter(label=_("Search"))
     year_from = django_filters.NumberFilter(
-        label="Started from",
+        label=_("Started from"),
         field_name="start_year",
         lookup_expr="gte",
         min_value=1900,
         max_value=2100,
     )
     year_to = django_filters.NumberFilter(
-        label="Started until",
+        label=_("Started until"),
         field_name="start_year",
         lookup_expr="lte",
         min_value=1900,

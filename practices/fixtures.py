@@ -9,6 +9,7 @@ from sources.records import Kind, check_boolean, check_text_list, check_url
 from . import facet_index
 from .models import FundingSource, Practice, TargetGroup, Theme
 from .search_documents import refresh_search_documents
+from .translation import PRACTICE_TEXT
 
 
 def _vocabulary(name, model, order):
@@ -18,6 +19,7 @@ def _vocabulary(name, model, order):
         "slug",
         order=order,
         text=("slug", "name", "description"),
+        translated=("name", "description"),
         required=("slug", "name"),
         only_in="00_vocabularies.toml",
     )
@@ -143,6 +145,7 @@ KINDS = (
             "scope",
             "region",
         ),
+        translated=PRACTICE_TEXT,
         required=("slug", "title", "summary", "themes"),
         ints=("start_year", "end_year"),
         fks={

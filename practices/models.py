@@ -4,20 +4,22 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from cities.models import City, Contact, Country, Organisation
 from portal.text import sort_key
+from portal.translated import Translated
 from portal.verification import Verified
 from sources.models import Citation
 
 from .choices import PracticeKind, ReviewState, Scope, Status
 from .links import _lines, is_safe_link, validate_links
-from .search import apply_search
+from .querysets import PracticeQuerySet
 
 
 def browser_url(**params):
@@ -31,7 +33,8 @@ class VocabularyQuerySet(models.QuerySet):
         by default (where its link leads), in one aggregate query."""
         shown = Q(practices__is_published=True, practices__kind__in=PracticeKind.browser_default())
         # An aggregate query drops Meta.ordering: name it again, with its tie-breaker.
-        return self.annotate(practice_count=Count("practices", filter=shown)).order_by("name", "pk")
+        counted = self.annotate(practice_count=Count("practices", filter=shown))
+        return counted.order_by(Translated("name"), "pk")
 
 
 class Vocabulary(models.Model):
@@ -45,7 +48,9 @@ class Vocabulary(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["name", "pk"]
+        # By name in the page's language, English where untranslated (not name_fr alone,
+        # which sorts every untranslated value as NULL: modeltranslation #286).
+        ordering = [Translated("name"), "pk"]
 
     def __str__(self):
         return self.name
@@ -78,113 +83,6 @@ class FundingSource(Vocabulary):
         return browser_url(funding=self.slug)
 
 
-class PracticeQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(is_published=True)
-
-    def of_browser_kinds(self):
-        return self.filter(kind__in=PracticeKind.browser_default())
-
-    @staticmethod
-    def visible_states(user):
-        """Drafts are for curators: staff see them on the site, nobody else does. The
-        published states a user sees (the facet index counts by them)."""
-        if user is not None and user.is_active and user.is_staff:
-            return (True, False)
-        return (True,)
-
-    def visible_to(self, user):
-        return self if False in self.visible_states(user) else self.published()
-
-    def search(self, query):
-        """Word-prefix search over the folded search document; ranked on PostgreSQL."""
-        return apply_search(self, query)
-
-    def sorted_by(self, key):
-        """The browser's orders; `pk` last so that every order is total and stable."""
-        if key == "relevance" and "rank" in self.query.annotations:
-            return self.order_by(F("rank").desc(), "sort_title", "pk")
-        if key == "newest":
-            return self.order_by(F("start_year").desc(nulls_last=True), "sort_title", "pk")
-        if key == "city":
-            return self.order_by(F("city__name").asc(nulls_last=True), "sort_title", "pk")
-        return self.order_by("sort_title", "pk")
-
-    def recently_added(self, limit=6):
-        """The newest records first, as the home page lists them; id breaks ties (a
-        fixture load creates many in the same second)."""
-        return self.order_by("-created", "-pk").for_list()[:limit]
-
-    def for_list(self):
-        """The browser's result list: one query for rows, one for their themes."""
-        return self.select_related("city__country", "lead_organisation").prefetch_related("themes")
-
-    def related_to(self, practice, limit=6):
-        """Practices sharing themes or tags with `practice`: same country first, then the
-        most shared, then title. One query (plus the list's theme prefetch)."""
-        theme_ids = [t.pk for t in practice.themes.all()]
-        tag_ids = [t.pk for t in practice.tags.all()]
-        country = practice.city.country_id if practice.city_id else None
-        shared = Count("themes", filter=Q(themes__in=theme_ids), distinct=True) + Count(
-            "tags", filter=Q(tags__in=tag_ids), distinct=True
-        )
-        return (
-            self.exclude(pk=practice.pk)
-            .filter(Q(themes__in=theme_ids) | Q(tags__in=tag_ids))
-            .annotate(
-                shared=shared,
-                same_country=Case(When(city__country=country, then=1), default=0),
-            )
-            .order_by("-same_country", "-shared", "sort_title", "pk")
-            .for_list()[:limit]
-        )
-
-    def for_detail(self):
-        return self.select_related(
-            "city__country", "country", "lead_organisation"
-        ).prefetch_related(
-            "themes",
-            "target_groups",
-            "funding_sources",
-            "tags",
-            "partners",
-            models.Prefetch("contacts", queryset=Contact.objects.public()),
-            "citations__document",
-            "illustrations__factor__benchmark",
-        )
-
-    def for_export(self):
-        """Export rows. Prefetched into plain lists (to_attr): Django otherwise builds a
-        filtered QuerySet per row and relation, which was 70% of the export's time."""
-        # benchmarks' Illustration, reached through the relation: practices sit below
-        # benchmarks and do not import it.
-        illustrations = self.model._meta.get_field("illustrations").related_model.objects
-        return self.select_related(
-            "city__country", "country", "lead_organisation"
-        ).prefetch_related(
-            models.Prefetch("themes", to_attr="theme_list"),
-            models.Prefetch("target_groups", to_attr="target_group_list"),
-            models.Prefetch("funding_sources", to_attr="funding_source_list"),
-            models.Prefetch("tags", to_attr="tag_list"),
-            models.Prefetch("partners", to_attr="partner_list"),
-            models.Prefetch(
-                "contacts",
-                queryset=Contact.objects.public().order_by("name", "pk"),
-                to_attr="public_contact_list",
-            ),
-            models.Prefetch(
-                "citations",
-                queryset=Citation.objects.select_related("document"),
-                to_attr="citation_list",
-            ),
-            models.Prefetch(
-                "illustrations",
-                queryset=illustrations.select_related("factor"),
-                to_attr="illustration_list",
-            ),
-        )
-
-
 class Practice(Verified):
     Status = Status
     Kind = PracticeKind
@@ -200,8 +98,10 @@ class Practice(Verified):
         max_length=12,
         choices=PracticeKind.choices,
         default=PracticeKind.INITIATIVE,
-        help_text="What the record is: publications, tools and network statements are "
-        "kept apart from what cities did.",
+        help_text=_(
+            "What the record is: publications, tools and network statements are "
+            "kept apart from what cities did."
+        ),
     )
     city = models.ForeignKey(
         City, on_delete=models.PROTECT, null=True, blank=True, related_name="practices"
@@ -223,13 +123,13 @@ class Practice(Verified):
         null=True,
         blank=True,
         related_name="practices",
-        help_text="For a national or regional practice without a city.",
+        help_text=_("For a national or regional practice without a city."),
     )
-    region = models.CharField(max_length=120, blank=True, help_text="For a regional practice.")
-    summary = models.TextField(help_text="One paragraph, in the portal's own words.")
+    region = models.CharField(max_length=120, blank=True, help_text=_("For a regional practice."))
+    summary = models.TextField(help_text=_("One paragraph, in the portal's own words."))
     context = models.TextField("context and goals", blank=True)
     how_it_works = models.TextField(blank=True)
-    results = models.TextField(blank=True, help_text="Outcomes, with figures.")
+    results = models.TextField(blank=True, help_text=_("Outcomes, with figures."))
     beneficiaries = models.TextField("beneficiaries and reach", blank=True)
     funding = models.TextField("funding and resources", blank=True)
     transferability = models.TextField("transferability and lessons", blank=True)
@@ -238,7 +138,7 @@ class Practice(Verified):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.UNKNOWN)
     links = models.TextField(
         blank=True,
-        help_text="One URL a line: http(s) or mailto only.",
+        help_text=_("One URL a line: http(s) or mailto only."),
         validators=[validate_links],
     )
     contacts = models.ManyToManyField(Contact, blank=True, related_name="practices")
@@ -270,13 +170,21 @@ class Practice(Verified):
     # migration 0004), so matching a row costs a lookup, not a parse. Filled together with
     # search_document; empty on SQLite, which indexes the document with FTS5 instead.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The same per content language (practices/search_documents.py): the text translated
+    # into it, English where not. One GIN index each (migration 0017), one lookup a search.
+    search_vector_fr = SearchVectorField(null=True, editable=False)
+    search_vector_de = SearchVectorField(null=True, editable=False)
+    search_vector_es = SearchVectorField(null=True, editable=False)
+    search_vector_it = SearchVectorField(null=True, editable=False)
+    # SQLite only: every language's stems, marked by language, indexed by FTS5.
+    search_stems = models.TextField(blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
     objects = PracticeQuerySet.as_manager()
 
     class Meta(Verified.Meta):
         ordering = ["sort_title", "pk"]
-        permissions = [("publish_practice", "Can publish practices (the Reviewers group)")]
+        permissions = [("publish_practice", _("Can publish practices (the Reviewers group)"))]
         constraints = [
             models.UniqueConstraint(fields=["slug"], name="practice_slug_unique"),
             models.CheckConstraint(
@@ -288,7 +196,7 @@ class Practice(Verified):
             models.CheckConstraint(
                 condition=Q(city__isnull=False) | Q(lead_organisation__isnull=False),
                 name="practice_has_city_or_organisation",
-                violation_error_message="Give a city, a lead organisation, or both.",
+                violation_error_message=_("Give a city, a lead organisation, or both."),
             ),
         ]
         indexes = [
@@ -310,7 +218,9 @@ class Practice(Verified):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.sort_title = sort_key(self.title)
+        # Titles sort by their English original in every language: one index serves every
+        # page, and the order never depends on which titles are translated yet.
+        self.sort_title = sort_key(self.title_en or self.title)
         # The public flag and the workflow never disagree, whoever wrote the flag (the
         # loader, an older admin action, a revert).
         if self.is_published:
@@ -318,7 +228,7 @@ class Practice(Verified):
         elif self.review_state == ReviewState.PUBLISHED:
             self.review_state = ReviewState.DRAFT
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "title" in update_fields:
+        if update_fields is not None and {"title", "title_en"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "sort_title"}
         if update_fields is not None and "is_published" in update_fields:
             kwargs["update_fields"] = {*kwargs["update_fields"], "review_state"}
@@ -333,11 +243,11 @@ class Practice(Verified):
     def clean(self):
         errors = {}
         if self.start_year and self.end_year and self.end_year < self.start_year:
-            errors["end_year"] = "The end year cannot be before the start year."
+            errors["end_year"] = _("The end year cannot be before the start year.")
         if not self.city_id and not self.lead_organisation_id:
-            errors["city"] = "Give a city, a lead organisation, or both."
+            errors["city"] = _("Give a city, a lead organisation, or both.")
         if self.scope in (Scope.NATIONAL, Scope.REGIONAL) and not (self.city_id or self.country_id):
-            errors["country"] = "A national or regional practice needs its country."
+            errors["country"] = _("A national or regional practice needs its country.")
         if errors:
             raise ValidationError(errors)
 
@@ -359,29 +269,19 @@ class Practice(Verified):
             return f"{self.start_year}\u2013{self.end_year}"  # an en dash, as in print
         if self.start_year:
             return (
-                f"since {self.start_year}"
+                _("since %(year)s") % {"year": self.start_year}
                 if self.status == Status.ONGOING
                 else str(self.start_year)
             )
         if self.end_year:
-            return f"until {self.end_year}"
+            return _("until %(year)s") % {"year": self.end_year}
         return ""
 
 
 reversion.register(Tag)
 reversion.register(TaggedItem)
-reversion.register(Theme)
-reversion.register(TargetGroup)
-reversion.register(FundingSource)
-# A practice's version holds its M2M links (themes, partners, contacts...), tags through
-# taggit's items, its citations and the factors it illustrates.
-# The search document is derived, never curated: a revert leaves it out, and the save
-# signal rebuilds it from the reverted text (an old, empty one would hide the practice).
-reversion.register(
-    Practice,
-    follow=("citations", "illustrations", "tagged_items"),
-    exclude=("search_document", "search_vector"),
-)
+# Themes, target groups, funding sources and practices are registered with the history in
+# translation.py, once their per-language columns exist (django-reversion #684).
 
 
 # The facet index's tables live beside the models they index (facet_store.py).

@@ -11,11 +11,12 @@ from dataclasses import replace
 
 from django.template.defaulttags import querystring
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from cities.map import city_map, place_of
 from cities.models import City
 
-TITLE = "Map of the cities of these results"
+TITLE = _("Map of the cities of these results")
 # The cities with the most results, at most: past a hundred circles a map shows a
 # cloud, and at 100,000 practices drawing all 2,500 cities made the unfiltered page
 # 0.4 s slower. The City facet lists them all.

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import reversion
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from .models import Practice, ReviewState
 
@@ -20,7 +22,7 @@ PERMISSION = "practices.publish_practice"
 @dataclass(frozen=True)
 class Transition:
     name: str
-    label: str
+    label: str  # for the history, in the source language (shown translated)
     sources: tuple
     target: str
     button: str = ""
@@ -31,24 +33,24 @@ TRANSITIONS = {
     for t in (
         Transition(
             "submit",
-            "Submitted for review",
+            gettext_noop("Submitted for review"),
             (ReviewState.DRAFT,),
             ReviewState.IN_REVIEW,
-            "Submit for review",
+            _("Submit for review"),
         ),
         Transition(
             "publish",
-            "Published",
+            gettext_noop("Published"),
             (ReviewState.DRAFT, ReviewState.IN_REVIEW),
             ReviewState.PUBLISHED,
-            "Publish",
+            _("Publish"),
         ),
         Transition(
             "to_draft",
-            "Back to draft",
+            gettext_noop("Back to draft"),
             (ReviewState.IN_REVIEW, ReviewState.PUBLISHED),
             ReviewState.DRAFT,
-            "Back to draft",
+            _("Back to draft"),
         ),
     )
 }

@@ -1,10 +1,14 @@
-"""Free-text search: PostgreSQL full-text search, or SQLite's FTS5.
+"""Free-text search, in the page's language: PostgreSQL full-text search, or SQLite's FTS5.
 
-Both match the same words (see portal/text.py): every query word must begin a word of
-the practice's search document. PostgreSQL ranks with ts_rank and uses the GIN index
-`practice_search_gin`. SQLite uses an FTS5 index of the same document (kept in step by
-triggers, see ensure_sqlite_fts) and orders "relevance" by title. Both beat scanning:
-a LIKE over 100,000 documents cost ~400 ms, and the browser runs it once per facet.
+Every query word must begin a stem of the practice's document in that language (its
+translated text, English where untranslated): "volunteers" and "volunteer" both look
+for the stem "volunt", "bénévoles" for "benevol" in French pages. Accents and case fold
+on both sides. PostgreSQL parses with the language's configuration (portal_french...:
+unaccent, then its Snowball stemmer; migration 0017) and ranks with ts_rank over the
+GIN-indexed vector of that language. SQLite looks the stems (practices/stemming.py) up
+in one FTS5 index (kept in step by triggers, see ensure_sqlite_fts) and orders
+"relevance" by title. Either is one index lookup: a LIKE over 100,000 documents cost
+~400 ms, and the browser runs the search once per facet.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -13,6 +17,8 @@ from django.db.models import F, Value
 from django.db.models.expressions import RawSQL
 
 from portal.text import words
+
+from .stemming import ORIGINAL, STEMMERS, search_language, stem
 
 # A query longer than this many words is cut: the extra words would only narrow an
 # already narrow AND-search, and each one costs an FTS5 (SQLite) or a tsquery term.
@@ -24,52 +30,78 @@ def query_words(query):
     return [w[:MAX_WORD_LENGTH] for w in words(query)][:MAX_QUERY_WORDS]
 
 
-def apply_search(queryset, query):
+def apply_search(queryset, query, language=None):
     terms = query_words(query)
     if not terms:
         return queryset
+    language = language or search_language()
     if connection.vendor == "postgresql":
-        tsquery = SearchQuery(
-            " & ".join(f"{t}:*" for t in terms), config="simple", search_type="raw"
-        )
-        # alias(), not annotate(): the rank is computed only where an ORDER BY uses it,
-        # not in the counts and facet subqueries built on this queryset.
-        return queryset.filter(search_vector=tsquery).alias(
-            rank=SearchRank(F("search_vector"), tsquery)
-        )
-    # Terms are [a-z0-9]+ (portal.text.words), so quoting them is enough for FTS5.
-    match = " AND ".join(f'"{term}"*' for term in terms)
+        return _postgres(queryset, terms, language)
+    # Stems are [a-z0-9]+ after a language mark: quoting them is enough for FTS5. A word
+    # may meet the page language's stem or, in untranslated text, the English one.
+    match = " AND ".join(
+        "(" + " OR ".join(f'"{language}_{s}"*' for s in _stems(term, language)) + ")"
+        for term in terms
+    )
     # A constant statement; the user's words travel as a parameter.
     matching = RawSQL(_FTS_MATCH, (match,))  # noqa: S611
     return queryset.filter(pk__in=matching).alias(rank=Value(0.0))
 
 
-FTS_TABLE = "practice_search_fts"
+def _stems(term, language):
+    return sorted({stem(term, language), stem(term, ORIGINAL)})
+
+
+def _postgres(queryset, terms, language):
+    configs = sorted({f"portal_{STEMMERS[language]}", f"portal_{STEMMERS[ORIGINAL]}"})
+    tsquery = None
+    for term in terms:
+        # Terms are [a-z0-9]+ (portal.text.words): a raw prefix term is safe as it is.
+        either = None
+        for config in configs:
+            one = SearchQuery(f"{term}:*", config=config, search_type="raw")
+            either = one if either is None else either | one
+        tsquery = either if tsquery is None else tsquery & either
+    column = "search_vector" if language == ORIGINAL else f"search_vector_{language}"
+    # alias(), not annotate(): the rank is computed only where an ORDER BY uses it,
+    # not in the counts and facet subqueries built on this queryset.
+    return queryset.filter(**{column: tsquery}).alias(rank=SearchRank(F(column), tsquery))
+
+
+FTS_TABLE = "practice_stems_fts"
 # Written out in full (no string building): SQL that only ever comes from this file.
+# unicode61 keeps "_" inside a token, so "fr_benevol" is one token; the stems are folded
+# already (remove_diacritics only guards text that is not).
 _FTS_SQL = [
-    """CREATE VIRTUAL TABLE IF NOT EXISTS practice_search_fts USING fts5(
-        search_document, content='practices_practice', content_rowid='id')""",
-    """CREATE TRIGGER IF NOT EXISTS practice_search_fts_ai AFTER INSERT ON practices_practice
+    """CREATE VIRTUAL TABLE IF NOT EXISTS practice_stems_fts USING fts5(
+        search_stems, content='practices_practice', content_rowid='id',
+        tokenize="unicode61 remove_diacritics 2 tokenchars '_'")""",
+    """CREATE TRIGGER IF NOT EXISTS practice_stems_fts_ai AFTER INSERT ON practices_practice
     BEGIN
-        INSERT INTO practice_search_fts(rowid, search_document)
-        VALUES (new.id, new.search_document);
+        INSERT INTO practice_stems_fts(rowid, search_stems) VALUES (new.id, new.search_stems);
     END""",
-    """CREATE TRIGGER IF NOT EXISTS practice_search_fts_ad AFTER DELETE ON practices_practice
+    """CREATE TRIGGER IF NOT EXISTS practice_stems_fts_ad AFTER DELETE ON practices_practice
     BEGIN
-        INSERT INTO practice_search_fts(practice_search_fts, rowid, search_document)
-        VALUES ('delete', old.id, old.search_document);
+        INSERT INTO practice_stems_fts(practice_stems_fts, rowid, search_stems)
+        VALUES ('delete', old.id, old.search_stems);
     END""",
-    """CREATE TRIGGER IF NOT EXISTS practice_search_fts_au
-    AFTER UPDATE OF search_document ON practices_practice
+    """CREATE TRIGGER IF NOT EXISTS practice_stems_fts_au
+    AFTER UPDATE OF search_stems ON practices_practice
     BEGIN
-        INSERT INTO practice_search_fts(practice_search_fts, rowid, search_document)
-        VALUES ('delete', old.id, old.search_document);
-        INSERT INTO practice_search_fts(rowid, search_document)
-        VALUES (new.id, new.search_document);
+        INSERT INTO practice_stems_fts(practice_stems_fts, rowid, search_stems)
+        VALUES ('delete', old.id, old.search_stems);
+        INSERT INTO practice_stems_fts(rowid, search_stems) VALUES (new.id, new.search_stems);
     END""",
 ]
-_FTS_MATCH = "SELECT rowid FROM practice_search_fts WHERE practice_search_fts MATCH %s"
-_FTS_REBUILD = "INSERT INTO practice_search_fts(practice_search_fts) VALUES ('rebuild')"
+# The index of the unstemmed English document, before per-language search (0017).
+_FTS_RETIRED = [
+    "DROP TRIGGER IF EXISTS practice_search_fts_ai",
+    "DROP TRIGGER IF EXISTS practice_search_fts_ad",
+    "DROP TRIGGER IF EXISTS practice_search_fts_au",
+    "DROP TABLE IF EXISTS practice_search_fts",
+]
+_FTS_MATCH = "SELECT rowid FROM practice_stems_fts WHERE practice_stems_fts MATCH %s"
+_FTS_REBUILD = "INSERT INTO practice_stems_fts(practice_stems_fts) VALUES ('rebuild')"
 
 
 def ensure_sqlite_fts(using="default", **kwargs):
@@ -86,7 +118,7 @@ def ensure_sqlite_fts(using="default", **kwargs):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE %s", [f"{FTS_TABLE}%"])
         before = cursor.fetchone()[0]
-        for statement in _FTS_SQL:
+        for statement in [*_FTS_RETIRED, *_FTS_SQL]:
             cursor.execute(statement)
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE name LIKE %s", [f"{FTS_TABLE}%"])
         if cursor.fetchone()[0] != before:

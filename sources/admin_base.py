@@ -4,6 +4,9 @@ from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 from reversion.models import Version
 from reversion_compare.admin import CompareVersionAdmin
 
@@ -60,7 +63,8 @@ class CuratedAdmin(CompareVersionAdmin):
             context = {
                 **self.admin_site.each_context(request),
                 "opts": self.model._meta,
-                "title": f"This revert would change other records: {version.object_repr}",
+                "title": gettext("This revert would change other records: %(record)s")
+                % {"record": version.object_repr},
                 "plan": plan,
                 "version": version,
             }
@@ -68,3 +72,38 @@ class CuratedAdmin(CompareVersionAdmin):
                 request, "admin/curated/revert_refused.html", context, status=409
             )
         return view({**(extra_context or {}), "plan": plan})
+
+
+class TranslatedCuratedAdmin(TranslationAdmin, CuratedAdmin):
+    """CuratedAdmin for a model with translated fields (modeltranslation): each translated
+    field is one row holding its languages side by side (English, French, German,
+    Spanish, Italian), so a curator translates while reading the original. History and
+    revert are CuratedAdmin's: each version holds every language (see translation.py).
+    """
+
+    class Media:
+        css = {"all": ["css/admin-translations.css"]}
+
+    def get_fieldsets(self, request, obj=None):
+        # modeltranslation lists a field's languages one under another; a tuple puts
+        # them on one row.
+        fieldsets = super().get_fieldsets(request, obj)
+        return [
+            (name, {**opts, "fields": self._side_by_side(opts["fields"])})
+            for name, opts in fieldsets
+        ]
+
+    def _side_by_side(self, fields):
+        groups = {
+            column: tuple(get_translation_fields(original))
+            for original in self.trans_opts.all_fields
+            for column in get_translation_fields(original)
+        }
+        grouped = []
+        for name in fields:
+            group = groups.get(name) if isinstance(name, str) else None
+            if group is None:
+                grouped.append(name)
+            elif group not in grouped:
+                grouped.append(group)
+        return grouped

@@ -4,16 +4,18 @@ a "may be out of date" filter and a bulk "mark verified" action."""
 import reversion
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.verification import stale_q
 
 
 class StaleFilter(admin.SimpleListFilter):
-    title = "may be out of date"
+    title = _("may be out of date")
     parameter_name = "stale"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Yes: not checked for too long"), ("no", "No")]
+        return [("yes", _("Yes: not checked for too long")), ("no", _("No"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -30,7 +32,7 @@ class VerifiedAdminMixin:
         # Set by the "mark verified" action, with who did it: never typed in.
         return [*super().get_readonly_fields(request, obj), *self.verified_fields]
 
-    @admin.action(description="Mark the selected records verified today", permissions=["change"])
+    @admin.action(description=_("Mark the selected records verified today"), permissions=["change"])
     def mark_verified(self, request, queryset):
         today = timezone.localdate()
         count = 0
@@ -43,4 +45,7 @@ class VerifiedAdminMixin:
                 record.verified_by = request.user
                 record.save()
             count += 1
-        self.message_user(request, f"{count} record(s) marked verified.", messages.SUCCESS)
+        text = ngettext(
+            "%(count)s record marked verified.", "%(count)s records marked verified.", count
+        )
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)

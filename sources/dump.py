@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.utils import translation
 
 from .models import Citation
 from .records import KINDS, NOTES, ordered_kinds, read_records
@@ -308,9 +310,11 @@ def dump_knowledge_base(directory, *, layout_from=None):
     """Write every record to `directory`; returns {file name: tables written}."""
     directory = Path(directory)
     dump = Dump(read_layout(layout_from or directory))
-    for spec in ordered_kinds():
-        for obj in _rows(spec):
-            dump.add(spec, obj)
+    # The plain fields are the English originals, as the loader reads them.
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        for spec in ordered_kinds():
+            for obj in _rows(spec):
+                dump.add(spec, obj)
     directory.mkdir(parents=True, exist_ok=True)
     written = {}
     for name in sorted(set(dump.layouts) | set(dump.placed)):

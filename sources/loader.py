@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import reversion
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import translation
 from reversion.models import Version
 from reversion.revisions import _get_options
 
@@ -380,4 +382,8 @@ def _point_back(objects, follow):
 
 
 def load_knowledge_base(directory, *, overwrite=False):
-    return Loader(directory, overwrite=overwrite).load()
+    # A translated field's plain name (title) reads and writes the active language's
+    # column: the files' plain fields are the English originals, whatever the caller's
+    # language; other languages are named (title_fr).
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        return Loader(directory, overwrite=overwrite).load()

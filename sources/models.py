@@ -5,29 +5,30 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class SourceDocument(models.Model):
     class Kind(models.TextChoices):
-        BOOKLET = "booklet", "Booklet"
-        PRESENTATION = "presentation", "Presentation"
-        EXTRACT = "extract", "Extract"
-        TOOLKIT = "toolkit", "Toolkit"
-        COLLECTION = "collection", "Collection of practices"
-        WEBSITE = "website", "Website"
-        OTHER = "other", "Other"
+        BOOKLET = "booklet", _("Booklet")
+        PRESENTATION = "presentation", _("Presentation")
+        EXTRACT = "extract", _("Extract")
+        TOOLKIT = "toolkit", _("Toolkit")
+        COLLECTION = "collection", _("Collection of practices")
+        WEBSITE = "website", _("Website")
+        OTHER = "other", _("Other")
 
     key = models.SlugField(max_length=80)
     title = models.CharField(max_length=400)
     publisher = models.CharField(max_length=400, blank=True)
     date = models.DateField(null=True, blank=True)
     date_text = models.CharField(
-        max_length=60, blank=True, help_text="For an approximate date, e.g. 'about 2012-2013'."
+        max_length=60, blank=True, help_text=_("For an approximate date, e.g. 'about 2012-2013'.")
     )
     place = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     url = models.URLField(blank=True, max_length=500)
-    file = models.CharField(max_length=200, blank=True, help_text="The seed file it came from.")
+    file = models.CharField(max_length=200, blank=True, help_text=_("The seed file it came from."))
 
     class Meta:
         ordering = ["key"]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db.backends.base.operations import BaseDatabaseOperations
@@ -62,6 +63,15 @@ class Kind:
     relations: Callable | None = None  # (loader, obj, data) -> changed; writes what it owns
     after_load: Callable | None = None  # (loader) -> None; once, after every write
     dump: Callable | None = None  # (obj) -> {field: value} of the extra fields, for the dump
+    # Translated text fields (modeltranslation): the table may give each in the other
+    # languages as `<field>_<lang>` (name_fr), loaded into that column; missing is NULL,
+    # which shows the English text.
+    translated: tuple = ()
+
+    def __post_init__(self):
+        columns = translation_columns(self.translated)
+        self.text = (*self.text, *columns)
+        self.defaults = {**dict.fromkeys(columns), **self.defaults}
 
     def record_key(self, data):
         return self.key_of(data) if self.key_of else data.get(self.key)
@@ -76,6 +86,17 @@ class Kind:
     def allowed(self):
         names = {*self.text, *self.ints, *self.fks, *self.m2m, *self.extra, *NOTES}
         return names | ({"section", "page"} if self.cited else set())
+
+
+def translation_columns(names):
+    """name_fr, name_de... of each of `names`: every language but the original (English)."""
+    default = settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+    return tuple(
+        f"{name}_{lang}"
+        for name in names
+        for lang in settings.MODELTRANSLATION_LANGUAGES
+        if lang != default
+    )
 
 
 # Fields any record may carry for the people who maintain the fixtures, never loaded:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import reversion
 from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from modeltranslation.manager import get_translatable_fields_for_model
 
 # django-reversion's own record of what a model's versions follow, and the rows a record
 # follows now: the same rules its revert applies, so the preview cannot disagree with it.
@@ -101,9 +102,15 @@ def _changed_fields(obj, version):
     fields = {f.attname: f for f in obj._meta.concrete_fields}
     fields |= {f.name: f for f in obj._meta.many_to_many}
     changed = []
+    # A translated field's own name (title) reads the page language's column: the
+    # per-language columns (title [en], title [fr]) say what changes, the alias would only
+    # repeat one of them.
+    aliases = set(get_translatable_fields_for_model(type(obj)) or ())
     for name, old in version.field_dict.items():
         field_obj = fields.get(name)
-        if field_obj is None or hasattr(old, "all") or _bookkeeping(field_obj):
+        if field_obj is None or name in aliases:
+            continue
+        if hasattr(old, "all") or _bookkeeping(field_obj):
             # Not a stored field (taggit's manager: tags are versioned as tag links), or
             # a timestamp Django sets itself (and the version keeps to the millisecond).
             continue
@@ -111,7 +118,10 @@ def _changed_fields(obj, version):
             now = {related.pk for related in getattr(obj, name).all()}
             differs = now != set(old)
         else:
-            differs = getattr(obj, name) != old
+            now = getattr(obj, name)
+            # An untranslated field is NULL when loaded, "" when saved by a form: no
+            # text either way.
+            differs = now != old and not {now, old} <= {None, ""}
         if differs:
             changed.append(str(field_obj.verbose_name))
     return changed

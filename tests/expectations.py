@@ -20,6 +20,7 @@ from django.db import connection
 from cities.models import City
 from portal.text import fold, words
 from practices.models import Practice
+from practices.stemming import stem
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,10 @@ def published_rows():
 
 
 def matches(row_words, query):
-    """Every word of the query begins some word of the practice's text."""
-    return all(any(word.startswith(term) for word in row_words) for term in words(query))
+    """Every word of the query begins the stem of some word of the practice's English
+    text (Snowball's English stemmer, as both databases stem: practices/search.py)."""
+    stems = {stem(word, "en") for word in row_words}
+    return all(any(s.startswith(stem(term, "en")) for s in stems) for term in words(query))
 
 
 def _wanted(row, query):

@@ -22,7 +22,7 @@ ORIGINAL = "utrecht-plan-einstein"  # "Plan Einstein (Utrecht Refugee Launchpad)
 def save_with_title(client, practice, title):
     url = reverse("admin:practices_practice_change", args=[practice.pk])
     data = form_data(client.get(url))
-    data["title"] = title
+    data["title_en"] = title
     response = client.post(url, data)
     assert response.status_code == 302, response.context and response.context["errors"]
     return [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]

@@ -28,10 +28,10 @@ def edit_in_admin(client, practice, **changes):
 def test_an_admin_edit_is_recorded_with_its_author(client, superuser):
     practice = Practice.objects.get(slug="stockholm-crossroads")
     client.force_login(superuser)
-    edit_in_admin(client, practice, title="Crossroads (edited)")
+    edit_in_admin(client, practice, title_en="Crossroads (edited)")
     latest = Version.objects.get_for_object(practice).select_related("revision").first()
     assert latest.revision.user == superuser
-    assert latest.field_dict["title"] == "Crossroads (edited)"
+    assert latest.field_dict["title_en"] == "Crossroads (edited)"
     history = client.get(reverse("admin:practices_practice_history", args=[practice.pk]))
     assert superuser.username in history.content.decode()
 
@@ -44,7 +44,7 @@ def test_an_admin_edit_can_be_reverted_from_the_admin(client, superuser):
     client.force_login(superuser)
 
     data = form_data(client.get(reverse("admin:practices_practice_change", args=[practice.pk])))
-    data["title"] = "A curator's mistake"
+    data["title_en"] = "A curator's mistake"
     data["themes"] = data["themes"][:1]
     client.post(reverse("admin:practices_practice_change", args=[practice.pk]), data)
     practice.refresh_from_db()
@@ -94,8 +94,8 @@ def test_reverting_one_practice_to_its_first_version_touches_no_other_record(
     other = Practice.objects.get(slug="vantaa-skills-centre")
     original_title = first.title
     client.force_login(superuser)
-    edit_in_admin(client, first, title="Crossroads, edited")
-    edit_in_admin(client, other, title="Skills centre, edited by another curator")
+    edit_in_admin(client, first, title_en="Crossroads, edited")
+    edit_in_admin(client, other, title_en="Skills centre, edited by another curator")
     before = knowledge_base_state(excluding=first)
     found_before = set(Practice.objects.search("vantaa").values_list("slug", flat=True))
     assert found_before and sum(len(c) for c in before[1].values()) > 0
@@ -119,7 +119,7 @@ def test_reverting_one_practice_to_its_first_version_touches_no_other_record(
 def test_the_revert_page_lists_what_will_change_before_it_is_confirmed(client, superuser):
     practice = Practice.objects.get(slug="stockholm-crossroads")
     client.force_login(superuser)
-    edit_in_admin(client, practice, title="Crossroads, edited")
+    edit_in_admin(client, practice, title_en="Crossroads, edited")
     practice.citations.create(
         document=SourceDocument.objects.get(key="mechelen-2024"), section="Added by a curator"
     )
@@ -127,7 +127,7 @@ def test_the_revert_page_lists_what_will_change_before_it_is_confirmed(client, s
     page = client.get(revert_url(practice, loaded)).content.decode()
     assert "What this will change" in page
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
-    assert "Changed: Practice: Crossroads, edited (title)" in text
+    assert "Changed: Practice: Crossroads, edited (title [en])" in text
     assert "Deleted (added since): Citation:" in text
     assert "Added by a curator" in page
     practice.refresh_from_db()
@@ -184,7 +184,7 @@ def test_split_revisions_gives_each_record_its_own_revision(client, superuser):
 def test_history_shows_times_to_the_second_and_compares_versions(client, superuser):
     practice = Practice.objects.get(slug="stockholm-crossroads")
     client.force_login(superuser)
-    edit_in_admin(client, practice, title="Crossroads, edited")
+    edit_in_admin(client, practice, title_en="Crossroads, edited")
     history = client.get(reverse("admin:practices_practice_history", args=[practice.pk]))
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", history.content.decode())
     newest, oldest = Version.objects.get_for_object(practice)[:2]

@@ -37,6 +37,7 @@ def arguments():
     city = City.objects.first()
     return {
         "password_reset_confirm": {"uidb64": "MQ", "token": "not-a-token"},
+        "switch_language": {"code": "fr"},
         "practices:source": {"key": SourceDocument.objects.first().key},
         "practices:detail": {"slug": Practice.objects.published().first().slug},
         "cities:detail": {"slug": city.slug},

@@ -80,6 +80,21 @@ def test_each_page_renders_within_its_query_bound(client, name, django_assert_ma
         assert client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize("language", ["fr", "de"])
+@pytest.mark.parametrize("name", ["home", "practices", "practice", "city", "themes", "benchmark"])
+def test_pages_keep_their_query_bound_in_other_languages(
+    client, name, language, django_assert_max_num_queries
+):
+    # Translation is string work: the same queries as in English, whatever the content.
+    url = f"/{language}{pages()[name]}"
+    with django_assert_max_num_queries(BOUNDS[name]):
+        response = client.get(url)
+    assert response.status_code == 200 and response["Content-Language"] == language
+    grow_content()
+    with django_assert_max_num_queries(BOUNDS[name]):
+        assert client.get(url).status_code == 200
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -40,6 +40,16 @@ def test_the_sitemap_lists_published_pages_and_never_drafts(client, django_asser
     assert "http://testserver/practices/sources/" in urls
     assert f"http://testserver{draft.get_absolute_url()}" not in urls
     assert len(urls) > Practice.objects.published().count()
+    # Every page in each language, its alternates named (hreflang, x-default English).
+    assert f"http://testserver/fr{practice.get_absolute_url()}" in urls
+    assert "http://testserver/de/practices/sources/" in urls
+    assert (
+        f'hreflang="it" href="http://testserver/it{practice.get_absolute_url()}"'
+        in response.content.decode()
+    )
+    assert f'hreflang="x-default" href="http://testserver{practice.get_absolute_url()}"' in (
+        response.content.decode()
+    )
 
 
 def test_robots_keeps_crawlers_out_of_the_admin_and_points_at_the_sitemap(client):

@@ -22,6 +22,7 @@ LAYERS = (
         "portal.http",
         "portal.templatetags",
         "portal.verification",
+        "portal.translated",
     ),
     ("sources",),
     ("cities",),

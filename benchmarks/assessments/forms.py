@@ -4,6 +4,9 @@ import datetime
 
 from django import forms
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from portal.text import in_sentence
 
 from .models import (
     Assessment,
@@ -13,15 +16,16 @@ from .models import (
     Rating,
 )
 
-RATING_CHOICES = [("", "Not rated yet"), *[(str(v), label) for v, label in Rating.choices]]
-EFFECT_CHOICES = [("", "No note"), *ContextNote.Effect.choices]
+RATING_CHOICES = [("", _("Not rated yet")), *[(str(v), label) for v, label in Rating.choices]]
+EFFECT_CHOICES = [("", _("No note")), *ContextNote.Effect.choices]
 
 
 class AssessmentForm(forms.Form):
     date = forms.DateField(
+        label=_("Date"),
         initial=datetime.date.today,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="The date the assessment describes.",
+        help_text=_("The date the assessment describes."),
     )
 
     def __init__(
@@ -53,7 +57,7 @@ class AssessmentForm(forms.Form):
 
     def _add_factor_fields(self, factor, current, answers, practice_choices):
         self.fields[f"rating_{factor.code}"] = forms.TypedChoiceField(
-            label=f"Rating for {factor.code}",
+            label=_("Rating for %(code)s") % {"code": factor.code},
             choices=RATING_CHOICES,
             coerce=int,
             empty_value=None,
@@ -61,14 +65,14 @@ class AssessmentForm(forms.Form):
             initial=str(current.rating) if current and current.rating is not None else "",
         )
         self.fields[f"evidence_{factor.code}"] = forms.CharField(
-            label=f"Evidence for {factor.code}",
+            label=_("Evidence for %(code)s") % {"code": factor.code},
             required=False,
             widget=forms.Textarea(attrs={"rows": 3}),
             initial=current.evidence if current else "",
-            help_text="Policies, figures, projects that show where the city stands.",
+            help_text=_("Policies, figures, projects that show where the city stands."),
         )
         self.fields[f"practices_{factor.code}"] = forms.MultipleChoiceField(
-            label=f"The city's practices that support {factor.code}",
+            label=_("The city's practices that support %(code)s") % {"code": factor.code},
             choices=practice_choices,
             required=False,
             widget=forms.CheckboxSelectMultiple,
@@ -80,18 +84,18 @@ class AssessmentForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=answers.get(question.pk, ""),
-                help_text="Leave empty to skip.",
+                help_text=_("Leave empty to skip."),
             )
 
     def _add_context_fields(self, contextual, note):
         self.fields[f"effect_{contextual.slug}"] = forms.ChoiceField(
-            label=f"Effect of {contextual.title.lower()}",
+            label=_("Effect of %(factor)s") % {"factor": in_sentence(contextual.title)},
             choices=EFFECT_CHOICES,
             required=False,
             initial=note.effect if note else "",
         )
         self.fields[f"note_{contextual.slug}"] = forms.CharField(
-            label=f"Note on {contextual.title.lower()}",
+            label=_("Note on %(factor)s") % {"factor": in_sentence(contextual.title)},
             required=False,
             widget=forms.Textarea(attrs={"rows": 2}),
             initial=note.note if note else "",
@@ -123,7 +127,7 @@ class AssessmentForm(forms.Form):
                 f"effect_{contextual.slug}"
             ):
                 self.add_error(
-                    f"effect_{contextual.slug}", "Say whether this limits or helps the city."
+                    f"effect_{contextual.slug}", _("Say whether this limits or helps the city.")
                 )
         return cleaned
 
@@ -136,7 +140,9 @@ class AssessmentForm(forms.Form):
             assessment.author = author
         assessment.save()
         for factor in self.factors:
-            rating, _ = FactorRating.objects.get_or_create(assessment=assessment, factor=factor)
+            rating, _created = FactorRating.objects.get_or_create(
+                assessment=assessment, factor=factor
+            )
             rating.rating = data[f"rating_{factor.code}"]
             rating.evidence = data[f"evidence_{factor.code}"]
             rating.save()

@@ -6,6 +6,7 @@ import reversion
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from practices.models import Practice
 
@@ -13,10 +14,10 @@ from practices.models import Practice
 class Rating(models.IntegerChoices):
     """The VALUES self-assessment scale. "Below established" (0 and 1) marks a gap."""
 
-    NOT_IN_PLACE = 0, "Not in place"
-    EMERGING = 1, "Emerging"
-    ESTABLISHED = 2, "Established"
-    EXEMPLARY = 3, "Exemplary"
+    NOT_IN_PLACE = 0, _("Not in place")
+    EMERGING = 1, _("Emerging")
+    ESTABLISHED = 2, _("Established")
+    EXEMPLARY = 3, _("Exemplary")
 
     @classmethod
     def css(cls, value):
@@ -26,10 +27,10 @@ class Rating(models.IntegerChoices):
 
 
 RATING_DESCRIPTIONS = {
-    Rating.NOT_IN_PLACE: "Nothing the factor describes exists yet.",
-    Rating.EMERGING: "First steps: plans, pilots or arrangements in part of the city.",
-    Rating.ESTABLISHED: "In place across the city and working, with evidence.",
-    Rating.EXEMPLARY: "Established, evaluated, and a model other cities learn from.",
+    Rating.NOT_IN_PLACE: _("Nothing the factor describes exists yet."),
+    Rating.EMERGING: _("First steps: plans, pilots or arrangements in part of the city."),
+    Rating.ESTABLISHED: _("In place across the city and working, with evidence."),
+    Rating.EXEMPLARY: _("Established, evaluated, and a model other cities learn from."),
 }
 GAP_BELOW = Rating.ESTABLISHED
 
@@ -86,7 +87,7 @@ class Assessment(models.Model):
         "auth.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     is_synthetic = models.BooleanField(
-        default=False, help_text="Made up by seed_synthetic for a demonstration."
+        default=False, help_text=_("Made up by seed_synthetic for a demonstration.")
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -156,7 +157,7 @@ class QuestionAnswer(models.Model):
     question = models.ForeignKey(
         "benchmarks.GuidedQuestion", on_delete=models.CASCADE, related_name="+"
     )
-    answer = models.TextField(blank=True, help_text="Empty means the question was skipped.")
+    answer = models.TextField(blank=True, help_text=_("Empty means the question was skipped."))
 
     class Meta:
         ordering = ["question__factor__order", "question__order", "pk"]
@@ -173,9 +174,9 @@ class QuestionAnswer(models.Model):
 
 class ContextNote(models.Model):
     class Effect(models.TextChoices):
-        LIMITS = "limits", "Limits the city"
-        HELPS = "helps", "Helps the city"
-        BOTH = "both", "Both limits and helps"
+        LIMITS = "limits", _("Limits the city")
+        HELPS = "helps", _("Helps the city")
+        BOTH = "both", _("Both limits and helps")
 
     assessment = models.ForeignKey(
         Assessment, on_delete=models.CASCADE, related_name="context_notes"

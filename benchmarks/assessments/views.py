@@ -4,14 +4,14 @@ import reversion
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cities.models import City
 from portal.export import Column, export_response
 from portal.fairuse import fair_export
-from portal.http import get_or_404
+from portal.http import NotFound, get_or_404
 from portal.text import clean_param
 from practices.models import Practice
 
@@ -28,7 +28,7 @@ def _check_can_assess(request, city):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not can_assess(request.user, city):
-        raise PermissionDenied(f"You are not an editor of {city.name}.")
+        raise PermissionDenied(_("You are not an editor of %(city)s.") % {"city": city.name})
     return None
 
 
@@ -53,7 +53,7 @@ def _save(request, form, verb):
         reversion.set_user(request.user)
         reversion.set_comment(f"{verb} through the assessment form")
         assessment = form.save(author=request.user)
-    messages.success(request, f"Assessment of {assessment.city.name} saved.")
+    messages.success(request, _("Assessment of %(city)s saved.") % {"city": assessment.city.name})
     return redirect(assessment.city.get_absolute_url() + "#assessment")
 
 
@@ -73,12 +73,12 @@ def assessment_create(request, city_slug, benchmark_slug):
     city = City.objects.filter(slug=city_slug).select_related("country").first()
     benchmark = Benchmark.objects.filter(slug=benchmark_slug).first()
     if city is None or benchmark is None:
-        raise Http404("No such city or benchmark.")
+        raise NotFound(_("No such city or benchmark."))
     denied = _check_can_assess(request, city)
     if denied:
         return denied
     if not benchmark.factors.exists():
-        raise Http404("This benchmark has no factors to assess yet.")
+        raise NotFound(_("This benchmark has no factors to assess yet."))
     form = _form(request, benchmark, city)
     if request.method == "POST" and form.is_valid():
         return _save(request, form, "Created")
@@ -95,7 +95,7 @@ def assessment_edit(request, pk):
         .first()
     )
     if assessment is None:
-        raise Http404("No assessment has this number.")
+        raise NotFound(_("No assessment has this number."))
     denied = _check_can_assess(request, assessment.city)
     if denied:
         return denied
@@ -117,7 +117,7 @@ def assessment_detail(request, pk):
         .first()
     )
     if assessment is None:
-        raise Http404("No assessment has this number.")
+        raise NotFound(_("No assessment has this number."))
     context = {
         "assessment": assessment,
         "can_edit": can_assess(request.user, assessment.city),

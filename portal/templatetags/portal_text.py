@@ -2,6 +2,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from portal.text import in_sentence
+
 register = template.Library()
 
 
@@ -19,3 +21,10 @@ def paragraphs(text):
 def minutes(delta):
     """A timedelta as whole minutes, for sentences: 15, not 0:15:00."""
     return int(delta.total_seconds() // 60)
+
+
+@register.filter
+def insentence(label):
+    """`label` lower-cased for the middle of a sentence, but not in German (its nouns
+    keep their capital): portal.text.in_sentence."""
+    return in_sentence(label)

@@ -4,6 +4,7 @@ each count a link to the admin list it counts."""
 from django import template
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from cities.models import Contact, Organisation
 from portal.verification import stale_q
@@ -23,32 +24,32 @@ def _rows():
     practices = "admin:practices_practice_changelist"
     return [
         (
-            "Drafts awaiting review",
+            _("Drafts awaiting review"),
             Practice.objects.filter(review_state=ReviewState.IN_REVIEW).count(),
             _link(practices, review_state__exact=ReviewState.IN_REVIEW),
         ),
         (
-            "Practices that may be out of date",
+            _("Practices that may be out of date"),
             Practice.objects.filter(stale_q()).count(),
             _link(practices, stale="yes"),
         ),
         (
-            "Organisations that may be out of date",
+            _("Organisations that may be out of date"),
             Organisation.objects.filter(stale_q()).count(),
             _link("admin:cities_organisation_changelist", stale="yes"),
         ),
         (
-            "Contacts that may be out of date",
+            _("Contacts that may be out of date"),
             Contact.objects.filter(stale_q()).count(),
             _link("admin:cities_contact_changelist", stale="yes"),
         ),
         (
-            "Broken links",
+            _("Broken links"),
             LinkCheck.objects.broken().count(),
             _link("admin:practices_linkcheck_changelist", ok__exact="0"),
         ),
         (
-            "Likely duplicate practices (pairs)",
+            _("Likely duplicate practices (pairs)"),
             len(likely_pairs()),
             _link(practices, duplicate="yes"),
         ),

@@ -31,10 +31,30 @@
         var follow = document.getElementById("follow-feed");
         var alternate = document.querySelector('link[rel="alternate"][type="application/atom+xml"]');
         if (follow && alternate) alternate.href = follow.href;
+        syncLanguageLinks();
         var target = focusId && document.getElementById(focusId);
         if (target) target.focus();
       })
       .catch(function () { window.location.href = url; });
+  }
+
+  // The language switcher and the hreflang alternates carry the page's query string:
+  // after filters change in place they follow the new one, so switching language keeps
+  // the filters.
+  function syncLanguageLinks() {
+    var search = window.location.search;
+    document.querySelectorAll(".language-switcher a").forEach(function (link) {
+      var switchUrl = new URL(link.href);
+      var next = new URL(switchUrl.searchParams.get("next") || "/", window.location.origin);
+      next.search = search;
+      switchUrl.searchParams.set("next", next.pathname + next.search);
+      link.href = switchUrl.pathname + switchUrl.search;
+    });
+    document.querySelectorAll('link[rel="alternate"][hreflang]').forEach(function (link) {
+      var alternate = new URL(link.href);
+      alternate.search = search;
+      link.href = alternate.href;
+    });
   }
 
   function formUrl(form) {
