@@ -14,36 +14,10 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.env import env_bool, env_int, env_list, env_rate
 from portal.replica_settings import add_replicas
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(
-        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {value!r}"
-    )
-
-
-def env_int(name, default):
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number; got {value!r}") from None
-
-
-def env_list(name):
-    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -198,16 +172,6 @@ PERMISSIONS_POLICY = (
 # ----- Fair use: rate limits (django-ratelimit) and export slots --------------------------
 # Anonymous exports and API calls are counted per client address; staff are exempt.
 # Rates are "<count>/<s|m|h|d>".
-
-
-def env_rate(name, default):
-    value = os.environ.get(name) or default
-    count, _, period = value.partition("/")
-    if not count.isdigit() or period not in {"s", "m", "h", "d"}:
-        raise ImproperlyConfigured(
-            f"{name} must be like 30/h (a count per s, m, h or d); got {value!r}"
-        )
-    return value
 
 
 FAIR_USE_EXPORT_RATE = env_rate("DJANGO_EXPORT_RATE_LIMIT", "30/h")

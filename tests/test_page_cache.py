@@ -63,7 +63,7 @@ def test_an_admin_edit_shows_at_once(client, superuser):
     client.force_login(superuser)
     change = reverse("admin:practices_practice_change", args=[practice.pk])
     data = form_data(client.get(change))
-    data["title"] = "Renamed by a curator"
+    data["title_en"] = "Renamed by a curator"
     assert client.post(change, data).status_code == 302
     client.logout()
     assert "Renamed by a curator" in text(client, practice.get_absolute_url())
@@ -133,3 +133,13 @@ def test_exports_are_never_kept(client):
         rows = b"".join(response.streaming_content)
     assert b"volunteer" in rows.lower()
     assert len(queries) > 1
+
+
+@pytest.mark.django_db
+def test_each_language_gets_its_own_page(client):
+    english = text(client)
+    french = text(client, "/fr/practices/")
+    assert french != english
+    assert 'lang="fr"' in french
+    assert text(client) == english
+    assert 'lang="fr"' in text(client, "/fr/practices/")
