@@ -1,8 +1,9 @@
 """A URLconf for tests/test_replicas.py: a GET that reads, writes, then reads again."""
 
 from django.http import JsonResponse
-from django.urls import include, path
+from django.urls import path
 
+from portal.urls import urlpatterns as site_urlpatterns
 from practices import facet_index
 from practices.models import Practice, Theme
 from sources import versioning
@@ -34,5 +35,7 @@ def read_then_save(request):
 urlpatterns = [
     path("read-write-read/", read_write_read),
     path("read-then-save/", read_then_save),
-    path("", include("portal.urls")),
+    # The site's own patterns, not include()d: they hold i18n_patterns, which Django
+    # allows only in the root URLconf.
+    *site_urlpatterns,
 ]
