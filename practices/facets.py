@@ -145,8 +145,11 @@ def _network(qs, values):
 def _country(qs, values):
     """A practice's city's country, or its own when it has no city (a national law):
     the same rule as its keys (Coalesce), so that the filter and the count agree."""
-    own = Q(city__isnull=True, country_id__in=values)
-    return qs.filter(Q(city__country_id__in=values) | own)
+    # Both sides on the practice's own columns (city_id, country_id), no join to its
+    # city: with the join, SQLite and PostgreSQL scanned every practice for the OR, and
+    # a country filter cost 250 ms at 100,000 practices instead of an index lookup.
+    cities = City.objects.filter(country_id__in=values).values("pk")
+    return qs.filter(Q(city_id__in=cities) | Q(city__isnull=True, country_id__in=values))
 
 
 def _organisation(qs, values):
