@@ -7,7 +7,7 @@ from .models import City, Contact, Country, Membership, Network, Organisation
 
 
 @admin.register(Country)
-class CountryAdmin(CuratedAdmin):
+class CountryAdmin(TranslatedCuratedAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 

@@ -45,6 +45,7 @@ KINDS = (
         "code",
         order=10,
         text=("code", "name"),
+        translated=("name",),
         required=("code", "name"),
         only_in="00_vocabularies.toml",
     ),

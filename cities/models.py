@@ -24,7 +24,8 @@ class Country(models.Model):
     name = models.CharField(max_length=100)
 
     class Meta:
-        ordering = ["name", "code"]
+        # In the page's language, English standing in (see portal/translated.py).
+        ordering = [Translated("name"), "code"]
         verbose_name_plural = "countries"
         constraints = [
             models.CheckConstraint(
@@ -379,7 +380,7 @@ class Contact(Verified):
 
 # Edit history: a version carries its citations (and a network's memberships), so a
 # revert in the admin brings those back too.
-reversion.register(Country)
-# City, Organisation and Network: in translation.py, after their per-language columns.
+# Country, City, Organisation and Network: in translation.py, after their per-language
+# columns.
 reversion.register(Membership, follow=("citations",))
 reversion.register(Contact, follow=("citations",))

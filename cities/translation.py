@@ -7,7 +7,15 @@ columns: see practices/translation.py for why not in models.py.
 import reversion
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import City, Network, Organisation
+from .models import City, Country, Network, Organisation
+
+
+# Country names are the vocabulary every city, map and country facet shows: "Cesena,
+# Italy" on a French page read as a page half in English.
+@register(Country)
+class CountryOptions(TranslationOptions):
+    fields = ("name",)
+    required_languages = {"en": ("name",)}
 
 
 @register(City)
@@ -29,6 +37,7 @@ class NetworkOptions(TranslationOptions):
     required_languages = {"en": ("name",)}
 
 
+reversion.register(Country)
 reversion.register(City, follow=("citations",))
 reversion.register(Organisation, follow=("citations",))
 reversion.register(Network, follow=("citations", "memberships"))

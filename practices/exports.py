@@ -126,7 +126,7 @@ PRACTICE_COLUMNS = [
     SqlColumn(
         "country",
         "Country name (the same rule)",
-        sql=Coalesce(F("city__country__name"), F("country__name")),
+        sql=Coalesce(Translated("city__country__name"), Translated("country__name")),
     ),
     SqlColumn("lead_organisation", "Organisation that runs it", sql=F("lead_organisation__name")),
     SqlColumn(

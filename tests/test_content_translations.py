@@ -1,5 +1,7 @@
 """Content translations (django-modeltranslation): history, revert, admin, pages."""
 
+import csv
+import io
 import json
 import re
 
@@ -11,7 +13,7 @@ from reversion.models import Version
 from reversion.revisions import _get_options
 
 from benchmarks.models import Benchmark, ContextualFactor, Factor
-from cities.models import City, Network, Organisation
+from cities.models import City, Country, Network, Organisation
 from practices.models import FundingSource, Practice, TargetGroup, Theme
 from sources.version_json import complete_translations
 
@@ -21,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 LANGUAGES = ("en", "fr", "de", "es", "it")
 TRANSLATED = {
+    Country: ("name",),
     Practice: ("title", "summary", "context", "how_it_works", "results", "transferability"),
     Theme: ("name", "description"),
     TargetGroup: ("name", "description"),
@@ -190,3 +193,30 @@ def test_a_network_keeps_its_name_where_it_has_no_official_translation(client):
     # one translated name would come first (PostgreSQL) or last (SQLite), NULLs apart.
     where = names.index("Cités interculturelles")
     assert 0 < where < len(names) - 1, names
+
+
+def test_country_names_follow_the_page_language(client):
+    italy = Country.objects.get(code="IT")
+    assert (italy.name_fr, italy.name_de) == ("Italie", "Italien")
+    english = client.get("/practices/").content.decode()
+    assert 'id="f-country-it"' in english
+    assert ">Italy<" in english and ">Italie<" not in english
+    assert ">Italie<" in client.get("/fr/practices/").content.decode()
+    assert ">Italien<" in client.get("/de/practices/").content.decode()
+    practice = Practice.objects.published().filter(city__country_id="IT").first()
+    assert f"{practice.city.name}, Italia" in practice_page(client, practice.slug, "it")
+
+
+def test_the_export_names_countries_in_the_request_s_language(client):
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                b"".join(
+                    client.get("/fr/practices/export.csv", {"country": "ES"}).streaming_content
+                ).decode()
+            )
+        )
+    )
+    assert rows
+    assert {row["country"] for row in rows} == {"Espagne"}
+    assert {row["country_code"] for row in rows} == {"ES"}
