@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.signals import got_request_exception
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
+from .languages import split_language
 from .replicas import health
 
 PIN_COOKIE = "portal_primary"
@@ -98,7 +99,9 @@ def replica_allowed(request):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES or PIN_COOKIE in request.COOKIES:
         return False
-    return not request.path_info.startswith(PRIMARY_PATHS)
+    # In every language: /fr/admin/ is the admin too.
+    _language, bare = split_language(request.path_info)
+    return not bare.startswith(PRIMARY_PATHS)
 
 
 def _note_failure(sender, request=None, **kwargs):

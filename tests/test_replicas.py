@@ -120,7 +120,14 @@ def test_an_object_read_from_the_replica_is_saved_on_the_primary(client, replica
 
 @pytest.mark.django_db(databases=BOTH)
 @pytest.mark.parametrize(
-    "path", ["/admin/login/", "/accounts/login/", "/benchmarks/assess/vantaa/values-theme-a/"]
+    "path",
+    [
+        "/admin/login/",
+        "/accounts/login/",
+        "/benchmarks/assess/vantaa/values-theme-a/",
+        "/fr/accounts/login/",
+        "/de/benchmarks/assess/vantaa/values-theme-a/",
+    ],
 )
 def test_curation_sign_in_and_assessments_read_the_primary(client, replica, path):
     with CaptureQueriesContext(connections["replica"]) as copy:
