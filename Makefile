@@ -24,10 +24,20 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 # The interface's translations: locale/*/LC_MESSAGES/django.po compiled to .mo (not
-# committed: built here, from the .po files that are). Needs GNU gettext's msgfmt.
+# committed: built here, from the .po files that are). Needs GNU gettext's msgfmt: as
+# root on Debian it is installed when missing; elsewhere `make run` still serves, with
+# the interface in English, and says how to get the other languages.
+MSGFMT ?= msgfmt
 messages: $(VENV)/.installed
-	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: install gettext (apt-get install gettext)"; exit 2; }
-	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=build --ignore=node_modules -v0
+	@command -v $(MSGFMT) >/dev/null || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null || { \
+	  echo "Installing gettext (msgfmt) for the interface's translations"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -qq gettext >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }; }
+	@if command -v $(MSGFMT) >/dev/null; then \
+	  DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=build --ignore=node_modules -v0; \
+	else \
+	  echo "msgfmt is missing: the interface stays in English until gettext is installed (apt-get install gettext), then run make messages"; \
+	fi
 
 install: $(VENV)/.installed messages
 
