@@ -13,11 +13,13 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Subquery, TextField
+from django.db.models import F, Func, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +31,9 @@ BATCH_ROWS = 1000
 BOM = "\ufeff"
 # OWASP "CSV injection": a spreadsheet runs a cell that starts with one of these.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# The same, as a PostgreSQL regular expression for a text's first character ("-" last in
+# the bracket, where it means itself).
+LEADING_TRIGGER = "^([" + "".join(sorted(FORMULA_TRIGGERS, key="-".__eq__)) + "])"
 
 
 @dataclass(frozen=True)
@@ -38,25 +43,86 @@ class Column:
     doc: str = ""
 
 
+# What a SqlColumn holds, and so how its cell is finished: the CSV's in SQL (formulas
+# neutralised, lists joined by "; ", true/false, the URL), the JSON's in Python (lists
+# as lists, booleans, the URL).
+TEXT, NUMBER, LIST, BOOL, URL = "text", "number", "list", "bool", "url"
+
+
+@dataclass(frozen=True)
+class Related:
+    """Each listed record's related rows: `rows`, an ordered queryset on OuterRef("pk"),
+    and the `fields` read from each. A LIST column names one field of it; columns that
+    share a Related (a theme's names and slugs) read it once in JSON."""
+
+    rows: Any
+    fields: tuple
+
+
 @dataclass(frozen=True)
 class SqlColumn:
     """A column read straight from the database: `sql` is an expression on the list's
-    queryset, `convert(raw, request)` (if any) turns what the database hands back into
-    the cell (a joined list back into a list, a slug into a URL)."""
+    queryset (or a Related, for a LIST), `cell` says what it holds. A URL column is
+    `base`'s list URL followed by the value and a slash (detail pages sit there)."""
 
     name: str
     doc: str
     sql: Any
-    convert: Any = None
+    cell: str = TEXT
+    field: int = 0
+    base: str = ""
+
+    def expression(self, request, finished):
+        """(key, expression): the raw value, or with `finished` the CSV cell itself. Equal
+        keys are one expression, read once."""
+        sql = self.sql
+        if isinstance(sql, Related):
+            if not finished:
+                return id(sql), Joined(sql.rows.values(v=_fields(sql.fields)))
+            field = _fields(sql.fields[self.field : self.field + 1])
+            return id(self), Joined(sql.rows.values(v=field), between="; ")
+        if not finished or self.cell == NUMBER:
+            return id(self), sql
+        if self.cell == BOOL:
+            return id(self), TrueFalse(sql)
+        if self.cell == URL:
+            prefix = Value(url_prefix(request, self.base))
+            return id(self), Concat(prefix, sql, Value("/"), output_field=TextField())
+        return id(self), Neutralised(sql)
+
+    def converter(self, request):
+        """What turns the raw value into the JSON's (None: it is that already)."""
+        if self.cell == LIST:
+            field = self.field if len(self.sql.fields) > 1 else None
+            return lambda raw: split_joined(raw, field)
+        if self.cell == BOOL:
+            return bool
+        if self.cell == URL:
+            prefix = url_prefix(request, self.base)
+            return lambda raw: f"{prefix}{raw}/"
+        return None
 
 
 # Joins a row's related values into one string, before each value: no name holds it,
 # and an empty list ("") stays apart from a list of one empty value ("\x1f").
 SEPARATOR = "\x1f"
+# Between the fields of one joined value (a theme's name and slug).
+FIELD_SEPARATOR = "\x1e"
+
+
+def _fields(fields):
+    """Several fields of one related row as one value (split by split_joined)."""
+    parts = []
+    for name in fields:
+        value = F(name) if isinstance(name, str) else name
+        parts += [Value(FIELD_SEPARATOR), Coalesce(value, Value(""), output_field=TextField())]
+    return Concat(*parts[1:], output_field=TextField()) if len(fields) > 1 else parts[1]
 
 
 class Joined(Subquery):
-    """The values of a one-column ordered subquery (`.values(v=...)`), as one string.
+    """The values of a one-column ordered subquery (`.values(v=...)`), as one string:
+    each after SEPARATOR (split again by split_joined), or `between` them (a CSV cell,
+    as csv_cell joins a list: an empty value stays, as "").
 
     PostgreSQL: array_to_string(ARRAY(subquery)), which keeps the subquery's order.
     SQLite: group_concat over the ordered subquery, which SQLite does not flatten into
@@ -64,18 +130,41 @@ class Joined(Subquery):
 
     output_field = TextField()
 
+    def __init__(self, queryset, between=None, **extra):
+        super().__init__(queryset, **extra)
+        self.between = between
+
     def as_sql(self, compiler, connection, template=None, **extra_context):
         sql, params = super().as_sql(compiler, connection, template, **extra_context)
-        # Only ORM-compiled SQL is interpolated; the separator and values are params.
-        if connection.vendor == "postgresql":
-            wrapped = f"COALESCE(array_to_string(ARRAY(SELECT %s || s.v FROM {sql} s), ''), '')"  # noqa: S608
-        else:
-            wrapped = f"COALESCE((SELECT group_concat(%s || s.v, '') FROM {sql} s), '')"  # noqa: S608
-        return wrapped, (SEPARATOR, *params)
+        # Only ORM-compiled SQL is interpolated; separators and values are params.
+        postgres = connection.vendor == "postgresql"
+        if self.between is None:
+            if postgres:
+                joined = f"array_to_string(ARRAY(SELECT %s || s.v FROM {sql} s), '')"  # noqa: S608
+            else:
+                joined = f"(SELECT group_concat(%s || s.v, '') FROM {sql} s)"  # noqa: S608
+            return f"COALESCE({joined}, '')", (SEPARATOR, *params)
+        # A CSV cell, neutralised as a whole (csv_cell joins, then neutralises) in the
+        # same statement, reading the list once.
+        if postgres:
+            joined = f"array_to_string(ARRAY(SELECT COALESCE(s.v, '') FROM {sql} s), %s)"  # noqa: S608
+            # A regular expression reads the list once; a CASE would build it thrice.
+            wrapped = f"COALESCE(regexp_replace({joined}, %s, %s), '')"
+            return wrapped, (*params, self.between, LEADING_TRIGGER, "'\\1")
+        # On SQLite a CASE over j, the list built once in a subquery of its own.
+        cell, cell_params = _neutralised("j")
+        joined = f"SELECT group_concat(COALESCE(s.v, ''), %s) AS j FROM {sql} s"  # noqa: S608
+        wrapped = f"COALESCE((SELECT {cell} FROM ({joined}) t), '')"  # noqa: S608
+        return wrapped, (*cell_params, self.between, *params)
 
 
-# Between the fields of one joined value (a theme's name and slug).
-FIELD_SEPARATOR = "\x1e"
+def _neutralised(sql):
+    """neutralise() in SQL, of an expression with no parameters of its own."""
+    triggers = ", ".join(["%s"] * len(FORMULA_TRIGGERS))
+    return (
+        f"CASE WHEN SUBSTR({sql}, 1, 1) IN ({triggers}) THEN %s || {sql} ELSE {sql} END",
+        (*FORMULA_TRIGGERS, "'"),
+    )
 
 
 def split_joined(raw, field=None):
@@ -84,6 +173,29 @@ def split_joined(raw, field=None):
     if field is None:
         return values
     return [value.split(FIELD_SEPARATOR)[field] for value in values]
+
+
+class Neutralised(Func):
+    """A text cell made inert in spreadsheets, in SQL: neutralise() for every row at
+    the database's pace rather than a Python call per cell."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        cell, cell_params = _neutralised(sql)
+        # The expression appears three times in the CASE, and its parameters with it.
+        return cell, (*params, *cell_params[:-1], cell_params[-1], *params, *params)
+
+
+class TrueFalse(Func):
+    """A boolean as csv_cell writes it: true or false (NULL is false)."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CASE WHEN {sql} THEN 'true' ELSE 'false' END", params
 
 
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)
@@ -131,18 +243,20 @@ def _batches(rows):
         yield batch
 
 
-def _csv_stream(rows, columns, bom, cells_ready=False):
+def _csv_stream(rows, columns, bom, batches=None):
     """The header, then one string per batch of rows: one write per thousand rows keeps
-    the per-row cost down to formatting. With cells_ready, each row's cells are already
-    csv_cell()'s strings."""
+    the per-row cost down to formatting. `batches`, if given, are lists of rows whose
+    cells are finished already (csv_cell()'s, made in SQL): written as they come."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
     yield (BOM if bom else "") + buffer.getvalue()
-    for batch in _batches(rows):
+    if batches is None:
+        batches = ([[csv_cell(c) for c in row] for row in batch] for batch in _batches(rows))
+    for batch in batches:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(batch if cells_ready else [[csv_cell(c) for c in row] for row in batch])
+        writer.writerows(batch)
         yield buffer.getvalue()
 
 
@@ -167,10 +281,11 @@ def wants_json(request):
 
 
 def export_response(
-    request, *, queryset, columns, name, filters=None, row_count=None, rows=None, csv_rows=None
+    request, *, queryset, columns, name, filters=None, row_count=None, rows=None, csv_batches=None
 ):
     """Stream `queryset` as `name-YYYY-MM-DD.csv` (or .json with ?format=json). `rows`
-    replaces reading the queryset; `csv_rows`, for the CSV, gives rows of finished cells.
+    replaces reading the queryset; `csv_batches`, for the CSV, gives batches of rows of
+    finished cells.
 
     HEAD gets the same headers, the row count included, without the rows: a client can
     check what an export holds (`curl -I`) without the database building it.
@@ -188,11 +303,10 @@ def export_response(
         rows = _rows(queryset, columns, request) if rows is None else rows
         response = StreamingHttpResponse(_json_stream(rows, columns), content_type=content_type)
     else:
-        ready = csv_rows is not None
-        if not ready:
-            rows = _rows(queryset, columns, request) if rows is None else rows
+        if csv_batches is None and rows is None:
+            rows = _rows(queryset, columns, request)
         bom = request.GET.get("bom") == "1"
-        stream = _csv_stream(csv_rows if ready else rows, columns, bom, cells_ready=ready)
+        stream = _csv_stream(rows, columns, bom, batches=csv_batches)
         response = StreamingHttpResponse(stream, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Row-Count"] = str(row_count)
@@ -206,32 +320,42 @@ def export_response(
 def export_rows(request, *, queryset, columns, name, filters=None):
     """Stream `queryset` with SqlColumns: one statement, read as plain tuples in batches
     (a server-side cursor on PostgreSQL, chunked reads on SQLite), written to CSV (or
-    JSON) a batch at a time. Memory holds one batch, whatever the number of rows."""
-    # Columns that share one expression (a theme's names and slugs) read it once.
-    expressions, position = {}, []
+    JSON) a batch at a time. Memory holds one batch, whatever the number of rows.
+
+    The CSV's cells come finished from the database (SqlColumn.expression), so Python
+    only hands each batch to the csv module: a call per cell (csv_cell) was half of a
+    100,000-row export's time."""
+    finished = not wants_json(request)
+    expressions, keys = {}, []
     for column in columns:
-        key = id(column.sql)
-        if key not in expressions:
-            expressions[key] = (f"_export_{len(expressions)}", column.sql)
-        position.append(list(expressions).index(key))
-    names = [name for name, _sql in expressions.values()]
-    rows, selected = _tuples(queryset.annotate(**dict(expressions.values())).values_list(*names))
-    # Where each expression sits in the statement's SELECT, which need not be the order
-    # they were named in (the ORM puts them in its own order and reorders each row).
+        key, expression = column.expression(request, finished)
+        expressions.setdefault(key, (f"_export_{len(expressions)}", expression))
+        keys.append(key)
+    names = [alias for alias, _sql in expressions.values()]
+    query = queryset.annotate(**dict(expressions.values())).values_list(*names)
+    batches, selected = _tuples(query)
+    # Where each column sits in the statement's SELECT, which need not be the order
+    # they were named in (the ORM puts them in its own order).
     at = {alias: i for i, alias in enumerate(selected)}
-    cells = [(at[names[i]], c.convert) for i, c in zip(position, columns, strict=True)]
+    places = [at[expressions[key][0]] for key in keys]
+    if finished:
+        if places != list(range(len(selected))):
+            pick = itemgetter(*places)
+            batches = (list(map(pick, batch)) for batch in batches)
+        return export_response(
+            request,
+            queryset=queryset,
+            columns=columns,
+            name=name,
+            filters=filters,
+            csv_batches=batches,
+        )
+    cells = [(i, c.converter(request)) for i, c in zip(places, columns, strict=True)]
 
     def converted():
-        for raw in rows:
-            yield [convert(raw[i], request) if convert else raw[i] for i, convert in cells]
-
-    # The CSV's cells in one step each, no list of converted values in between: the
-    # Python side of a 100,000-row export was half its time.
-    finish = [(i, _csv_of(convert, request)) for i, convert in cells]
-
-    def finished():
-        for raw in rows:
-            yield [cell(raw[i]) for i, cell in finish]
+        for batch in batches:
+            for raw in batch:
+                yield [convert(raw[i]) if convert else raw[i] for i, convert in cells]
 
     return export_response(
         request,
@@ -239,17 +363,16 @@ def export_rows(request, *, queryset, columns, name, filters=None):
         columns=columns,
         name=name,
         filters=filters,
-        rows=None if not wants_json(request) else converted(),
-        csv_rows=None if wants_json(request) else finished(),
+        rows=converted(),
     )
 
 
 def _tuples(query):
-    """(rows, the names of their columns in SELECT order) of `query`. Rows come as the
-    driver hands them over, a batch per fetch, through Django's chunked cursor
-    (server-side on PostgreSQL, so memory stays flat). No per-row converters: the
-    columns are text and numbers, which both drivers return as they are (SQLite's
-    booleans as 0/1, which SqlColumn.convert turns), and skipping the ORM's row
+    """(batches of rows, the names of their columns in SELECT order) of `query`. Rows
+    come as the driver hands them over, a batch per fetch, through Django's chunked
+    cursor (server-side on PostgreSQL, so memory stays flat). No per-row converters:
+    the columns are text and numbers, which both drivers return as they are (SQLite's
+    booleans as 0/1, which the JSON's converter turns), and skipping the ORM's row
     handling saved a tenth of the export's time."""
     compiler = query.query.get_compiler(query.db)
     sql, params = compiler.as_sql()
@@ -260,13 +383,7 @@ def _fetch(db, sql, params):
     with connections[db].chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(BATCH_ROWS):
-            yield from batch
-
-
-def _csv_of(convert, request):
-    if convert is None:
-        return csv_cell
-    return lambda raw: csv_cell(convert(raw, request))
+            yield batch
 
 
 def url_prefix(request, list_url_name):

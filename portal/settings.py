@@ -251,6 +251,11 @@ except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL cannot be read: {exc}") from None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Pages read straight from the OS page cache (memory-mapped, up to 1 GiB) instead of
+    # being copied into each new connection's 2 MB cache: a search reading 27,000
+    # practice rows spent 25 ms in read() calls. Costs no private memory (the mapping
+    # is the page cache, shared), but `ps` counts the mapped pages in a process's RSS.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA mmap_size=1073741824;"
 
 # ----- Read replicas (portal/dbrouter.py) ----------------------------------------------
 # Hot standbys (comma-separated URLs) for anonymous public reads; see there for the rest.

@@ -12,28 +12,18 @@ from django.db.models.functions import Coalesce, Concat
 from taggit.models import TaggedItem
 
 from cities.models import Contact
-from portal.export import FIELD_SEPARATOR, Joined, SqlColumn, split_joined, url_prefix
+from portal.export import BOOL, LIST, NUMBER, URL, Related, SqlColumn
 from portal.translated import Translated
 from sources.models import Citation
 
 from .models import Practice
 
-TEXT = CharField()
 # Generic relations' rows of practices, named without a query at import time.
 PRACTICE_TYPE = {"content_type__app_label": "practices", "content_type__model": "practice"}
 
 
 def _of_practice(model, column="practice_id"):
     return model.objects.filter(**{column: OuterRef("pk")})
-
-
-def _fields(*names):
-    """Several fields of one related row as one joined value (split by split_joined)."""
-    parts = []
-    for name in names:
-        value = F(name) if isinstance(name, str) else name
-        parts += [Value(FIELD_SEPARATOR), Coalesce(value, Value(""), output_field=TEXT)]
-    return Concat(*parts[1:], output_field=TEXT) if len(names) > 1 else parts[1]
 
 
 BY_NAME = (Translated("name"), "pk")
@@ -45,25 +35,24 @@ def _m2m(field, *values, order=BY_NAME):
     target = Practice._meta.get_field(field).remote_field.model
     back = Practice._meta.get_field(field).related_query_name()
     rows = target.objects.filter(**{back: OuterRef("pk")})
-    return Joined(rows.order_by(*order).values(v=_fields(*values)))
+    return Related(rows.order_by(*order), values)
 
 
 def _tags(value):
     rows = TaggedItem.objects.filter(**PRACTICE_TYPE, object_id=OuterRef("pk"))
-    return Joined(rows.order_by("tag__name", "tag__pk").values(v=F(f"tag__{value}")))
+    return Related(rows.order_by("tag__name", "tag__pk"), (f"tag__{value}",))
 
 
 def _factors():
     # benchmarks' Illustration, reached through the relation: practices sit below
     # benchmarks and do not import it.
     illustrations = Practice._meta.get_field("illustrations").related_model
-    rows = _of_practice(illustrations).order_by("factor__code", "pk")
-    return Joined(rows.values(v=F("factor__code")))
+    return Related(_of_practice(illustrations).order_by("factor__code", "pk"), ("factor__code",))
 
 
 def _contacts():
     rows = Contact.objects.public().filter(practices=OuterRef("pk")).order_by("name", "pk")
-    return Joined(rows.values(v=_fields("name", "role", "email")))
+    return Related(rows, ("name", "role", "email"))
 
 
 def _citations():
@@ -73,39 +62,22 @@ def _citations():
         F("document__title"),
         Case(When(~Q(section=""), then=Concat(Value(", "), F("section"))), default=Value("")),
         Case(When(~Q(page=""), then=Concat(Value(", p. "), F("page"))), default=Value("")),
-        output_field=TEXT,
+        output_field=CharField(),
     )
-    return Joined(rows.order_by("document__key", "section", "pk").values(v=label))
+    return Related(rows.order_by("document__key", "section", "pk"), (label,))
 
 
-def _url(slug, request):
-    return f"{url_prefix(request, 'practices:list')}{slug}/"
-
-
-def _list(raw, request):
-    return split_joined(raw)
-
-
-def _field(index):
-    def convert(raw, request):
-        return split_joined(raw, index)
-
-    return convert
-
-
-# Read once each, for the columns that show them.
+# Read once each (in JSON), for the columns that show them.
 THEMES = _m2m("themes", Translated("name"), "slug")
 CONTACTS = _contacts()
 
 
-def _bool(raw, request):
-    return bool(raw)
-
-
 PRACTICE_COLUMNS = [
-    SqlColumn("id", "Database id of the practice", sql=F("pk")),
+    SqlColumn("id", "Database id of the practice", sql=F("pk"), cell=NUMBER),
     SqlColumn("slug", "Stable identifier; the last part of its URL", sql=F("slug")),
-    SqlColumn("url", "Absolute URL of the practice page", sql=F("slug"), convert=_url),
+    SqlColumn(
+        "url", "Absolute URL of the practice page", sql=F("slug"), cell=URL, base="practices:list"
+    ),
     # Text in the request's language, English where untranslated; column names and
     # codes stay English whatever the language.
     SqlColumn("title", "Name of the initiative", sql=Translated("title")),
@@ -132,60 +104,60 @@ PRACTICE_COLUMNS = [
     SqlColumn(
         "lead_organisation_slug", "Joins organisations.csv", sql=F("lead_organisation__slug")
     ),
-    SqlColumn(
-        "partner_slugs", "Partner organisations", sql=_m2m("partners", "slug"), convert=_list
-    ),
-    SqlColumn("themes", "Theme names", sql=THEMES, convert=_field(0)),
-    SqlColumn("theme_slugs", "Theme identifiers", sql=THEMES, convert=_field(1)),
+    SqlColumn("partner_slugs", "Partner organisations", sql=_m2m("partners", "slug"), cell=LIST),
+    SqlColumn("themes", "Theme names", sql=THEMES, cell=LIST),
+    SqlColumn("theme_slugs", "Theme identifiers", sql=THEMES, cell=LIST, field=1),
     SqlColumn(
         "target_groups",
         "Who it is for",
         sql=_m2m("target_groups", Translated("name")),
-        convert=_list,
+        cell=LIST,
     ),
     SqlColumn(
         "funding_sources",
         "Who funds it",
         sql=_m2m("funding_sources", Translated("name")),
-        convert=_list,
+        cell=LIST,
     ),
-    SqlColumn("tags", "Free tags", sql=_tags("name"), convert=_list),
+    SqlColumn("tags", "Free tags", sql=_tags("name"), cell=LIST),
     SqlColumn(
         "values_factors",
         "Codes of the VALUES factors it illustrates",
         sql=_factors(),
-        convert=_list,
+        cell=LIST,
     ),
     SqlColumn(
         "contact_names",
         "Public contacts (private ones never)",
         sql=CONTACTS,
-        convert=_field(0),
+        cell=LIST,
     ),
     SqlColumn(
         "contact_roles",
         "Their roles, in the same order (empty where none)",
         sql=CONTACTS,
-        convert=_field(1),
+        cell=LIST,
+        field=1,
     ),
     SqlColumn(
         "contact_emails",
         "Their e-mail addresses, in the same order",
         sql=CONTACTS,
-        convert=_field(2),
+        cell=LIST,
+        field=2,
     ),
-    SqlColumn("start_year", "Year it started (number)", sql=F("start_year")),
-    SqlColumn("end_year", "Year it ended (number)", sql=F("end_year")),
+    SqlColumn("start_year", "Year it started (number)", sql=F("start_year"), cell=NUMBER),
+    SqlColumn("end_year", "Year it ended (number)", sql=F("end_year"), cell=NUMBER),
     SqlColumn("status", "ongoing, ended, planned or unknown", sql=F("status")),
     SqlColumn("summary", "One-paragraph summary", sql=Translated("summary")),
     SqlColumn("results", "Outcomes, with figures", sql=Translated("results")),
     SqlColumn("beneficiaries", "Who and how many it reaches", sql=Translated("beneficiaries")),
     SqlColumn("funding", "Funding and resources, as text", sql=Translated("funding")),
-    SqlColumn("source", "Source document, section and page", sql=_citations(), convert=_list),
+    SqlColumn("source", "Source document, section and page", sql=_citations(), cell=LIST),
     SqlColumn(
         "published",
         "false for drafts (staff exports only)",
         sql=F("is_published"),
-        convert=_bool,
+        cell=BOOL,
     ),
 ]

@@ -187,6 +187,36 @@ def test_formula_cells_are_neutralised(client, field, value, expected):
     assert row[field] == expected
 
 
+def test_list_cells_are_joined_and_neutralised_by_the_database(client):
+    # The CSV's list cells are made in SQL: joined by "; " in name order, the whole cell
+    # neutralised by its first character (as csv_cell joins, then neutralises), and an
+    # empty value kept in place so that parallel columns still line up.
+    practice = factories.practice(slug="listed", tags=["=1+1", "beta"])
+    practice.contacts.add(
+        factories.contact(name="Ana", role=""), factories.contact(name="Ben", role="-lead")
+    )
+    practice.contacts.add(factories.contact(name="Cy", role="+x", is_public=False))
+    row = next(r for r in rows(client.get(EXPORT)) if r["slug"] == "listed")
+    assert row["tags"] == "'=1+1; beta"
+    assert row["contact_names"] == "Ana; Ben"
+    assert row["contact_roles"] == "; -lead"
+    assert row["contact_emails"] == "; "
+    data = json.loads(read(client.get(EXPORT, {"format": "json"})))
+    record = next(r for r in data if r["slug"] == "listed")
+    assert record["tags"] == ["=1+1", "beta"]
+    assert record["contact_roles"] == ["", "-lead"]
+    assert record["published"] is True
+
+
+def test_a_list_led_by_a_formula_is_neutralised_as_a_whole(client):
+    practice = factories.practice(slug="led-by-formula")
+    practice.contacts.add(factories.contact(name="@admin", role="-lead"))
+    row = next(r for r in rows(client.get(EXPORT)) if r["slug"] == "led-by-formula")
+    assert (row["contact_names"], row["contact_roles"]) == ("'@admin", "'-lead")
+    assert row["published"] == "true"
+    assert row["url"] == "http://testserver/practices/led-by-formula/"
+
+
 def test_json_has_the_same_rows(client):
     query = {"theme": "employment-skills"}
     csv_slugs = [r["slug"] for r in rows(client.get(EXPORT, query))]
