@@ -58,6 +58,12 @@ class Related:
     rows: Any
     fields: tuple
 
+    def values(self, fields):
+        """The one-column subquery of these fields. annotate().values("v"), not
+        values(v=...): modeltranslation's values() with no field names selects every
+        column (descriptions included) into each row's subquery."""
+        return self.rows.annotate(v=_fields(fields)).values("v")
+
 
 @dataclass(frozen=True)
 class SqlColumn:
@@ -78,9 +84,10 @@ class SqlColumn:
         sql = self.sql
         if isinstance(sql, Related):
             if not finished:
-                return id(sql), Joined(sql.rows.values(v=_fields(sql.fields)))
-            field = _fields(sql.fields[self.field : self.field + 1])
-            return id(self), Joined(sql.rows.values(v=field), between="; ")
+                return id(sql), Joined(sql.values(sql.fields))
+            return id(self), Joined(
+                sql.values(sql.fields[self.field : self.field + 1]), between="; "
+            )
         if not finished or self.cell == NUMBER:
             return id(self), sql
         if self.cell == BOOL:
