@@ -7,12 +7,13 @@ instances and 7 prefetches per row held the export to ~4,000 rows/s; this reads 
 the database's pace.
 """
 
-from django.db.models import Case, CharField, F, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.functions import Coalesce, Concat
 from taggit.models import TaggedItem
 
 from cities.models import Contact
-from portal.export import BOOL, LIST, NUMBER, URL, Related, SqlColumn
+from portal.export import BOOL, LIST, NUMBER, URL, SqlColumn
+from portal.export_sql import Related
 from portal.translated import Translated
 from sources.models import Citation
 
@@ -20,10 +21,6 @@ from .models import Practice
 
 # Generic relations' rows of practices, named without a query at import time.
 PRACTICE_TYPE = {"content_type__app_label": "practices", "content_type__model": "practice"}
-
-
-def _of_practice(model, column="practice_id"):
-    return model.objects.filter(**{column: OuterRef("pk")})
 
 
 BY_NAME = (Translated("name"), "pk")
@@ -34,37 +31,37 @@ def _m2m(field, *values, order=BY_NAME):
     request's language (English where untranslated); slugs never change."""
     target = Practice._meta.get_field(field).remote_field.model
     back = Practice._meta.get_field(field).related_query_name()
-    rows = target.objects.filter(**{back: OuterRef("pk")})
-    return Related(rows.order_by(*order), values)
+    return Related(target.objects.all(), back, order, values)
 
 
 def _tags(value):
-    rows = TaggedItem.objects.filter(**PRACTICE_TYPE, object_id=OuterRef("pk"))
-    return Related(rows.order_by("tag__name", "tag__pk"), (f"tag__{value}",))
+    rows = TaggedItem.objects.filter(**PRACTICE_TYPE)
+    return Related(rows, "object_id", ("tag__name", "tag__pk"), (f"tag__{value}",))
 
 
 def _factors():
     # benchmarks' Illustration, reached through the relation: practices sit below
     # benchmarks and do not import it.
     illustrations = Practice._meta.get_field("illustrations").related_model
-    return Related(_of_practice(illustrations).order_by("factor__code", "pk"), ("factor__code",))
+    return Related(
+        illustrations.objects.all(), "practice", ("factor__code", "pk"), ("factor__code",)
+    )
 
 
 def _contacts():
-    rows = Contact.objects.public().filter(practices=OuterRef("pk")).order_by("name", "pk")
-    return Related(rows, ("name", "role", "email"))
+    return Related(Contact.objects.public(), "practices", ("name", "pk"), ("name", "role", "email"))
 
 
 def _citations():
     """Citation.label in SQL: "Title, section, p. 12", empty parts left out."""
-    rows = Citation.objects.filter(**PRACTICE_TYPE, object_id=OuterRef("pk"))
+    rows = Citation.objects.filter(**PRACTICE_TYPE)
     label = Concat(
         F("document__title"),
         Case(When(~Q(section=""), then=Concat(Value(", "), F("section"))), default=Value("")),
         Case(When(~Q(page=""), then=Concat(Value(", p. "), F("page"))), default=Value("")),
         output_field=CharField(),
     )
-    return Related(rows.order_by("document__key", "section", "pk"), (label,))
+    return Related(rows, "object_id", ("document__key", "section", "pk"), (label,))
 
 
 # Read once each (in JSON), for the columns that show them.

@@ -18,6 +18,7 @@ LAYERS = (
     (
         "portal.text",
         "portal.export",
+        "portal.export_sql",
         "portal.fairuse",
         "portal.http",
         "portal.templatetags",
