@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -145,11 +146,19 @@ def _network(qs, values):
 def _country(qs, values):
     """A practice's city's country, or its own when it has no city (a national law):
     the same rule as its keys (Coalesce), so that the filter and the count agree."""
-    # Both sides on the practice's own columns (city_id, country_id), no join to its
-    # city: with the join, SQLite and PostgreSQL scanned every practice for the OR, and
-    # a country filter cost 250 ms at 100,000 practices instead of an index lookup.
+    # Both sides on the practice's own columns (city_id, country_id), never a join to
+    # its city: with the join, both databases scanned every practice for the OR (250 ms
+    # at 100,000 practices). SQLite looks each side up by its index within the OR.
+    # PostgreSQL cannot, and misjudges the OR twentyfold, which sent the facet counts
+    # after it to a full scan of the facet index: there, the ids of each side, found by
+    # its own index, then one IN ("two facets" 255 -> 183 ms; on SQLite this form is
+    # 10 % slower).
     cities = City.objects.filter(country_id__in=values).values("pk")
-    return qs.filter(Q(city_id__in=cities) | Q(city__isnull=True, country_id__in=values))
+    if connections[qs.db].vendor != "postgresql":
+        return qs.filter(Q(city_id__in=cities) | Q(city__isnull=True, country_id__in=values))
+    placed = Practice.objects.filter(city_id__in=cities).order_by().values("pk")
+    national = Practice.objects.filter(city__isnull=True, country_id__in=values)
+    return qs.filter(pk__in=placed.union(national.order_by().values("pk"), all=True))
 
 
 def _organisation(qs, values):
