@@ -210,6 +210,11 @@ class Practice(Verified):
             models.Index(fields=["status"], name="practice_status_idx"),
             # The kind facet, which also narrows every page of the browser by default.
             models.Index(fields=["kind"], name="practice_kind_idx"),
+            # Every filtered page checks its matches (a theme's or a search's ids) for
+            # "published, of these kinds": PostgreSQL reads that from this narrow index,
+            # not from each wide row (a theme's 12,400 practices: facet counts 146 -> 117
+            # ms). SQLite, which reads rows by rowid, gains nothing measurable from it.
+            models.Index(fields=["id", "is_published", "kind"], name="practice_visible_idx"),
             # The GIN index for full-text search (practice_search_vector_gin) is
             # PostgreSQL-only, so migration 0004 creates it there and nowhere else.
         ]
