@@ -2,9 +2,10 @@
 
 Every column is an SQL expression, so the whole export is ONE statement read as plain
 tuples (portal.export.export_rows): related names come from ordered subqueries joined
-into one string per row, never from model instances or prefetches. Building 12.7 model
-instances and 7 prefetches per row held the export to ~4,000 rows/s; this reads at
-the database's pace.
+into one string per row (for a CSV on PostgreSQL, one GROUP BY per related table:
+portal/export_sql.py), never from model instances or prefetches. Building 12.7 model
+instances and 7 prefetches per row held the export to ~4,000 rows/s. Each column's
+`cell` says what it holds, and so how the CSV's cell is finished in SQL.
 """
 
 from django.db.models import Case, CharField, F, Q, Value, When
