@@ -50,16 +50,18 @@ class Column:
 
 
 # What a SqlColumn holds, and so how its cell is finished: the CSV's in SQL (formulas
-# neutralised, lists joined by "; ", true/false, the URL), the JSON's in Python (lists
-# as lists, booleans, the URL).
-TEXT, NUMBER, LIST, BOOL, URL = "text", "number", "list", "bool", "url"
+# neutralised, true/false, the URL), the JSON's in Python (booleans, the URL). A column
+# whose sql is a Related holds a list, whatever its cell says: "; "-joined in the CSV,
+# a list in the JSON.
+TEXT, NUMBER, BOOL, URL = "text", "number", "bool", "url"
 
 
 @dataclass(frozen=True)
 class SqlColumn:
     """A column read straight from the database: `sql` is an expression on the list's
-    queryset (or a Related, for a LIST), `cell` says what it holds. A URL column is
-    `base`'s list URL followed by the value and a slash (detail pages sit there)."""
+    queryset, or a Related (a list; `field` picks which of its fields); `cell` says
+    what any other column holds. A URL column is `base`'s list URL followed by the
+    value and a slash (detail pages sit there)."""
 
     name: str
     doc: str
@@ -89,7 +91,7 @@ class SqlColumn:
 
     def converter(self, request):
         """What turns the raw value into the JSON's (None: it is that already)."""
-        if self.cell == LIST:
+        if isinstance(self.sql, Related):
             field = self.field if len(self.sql.fields) > 1 else None
             return lambda raw: split_joined(raw, field)
         if self.cell == BOOL:

@@ -27,7 +27,7 @@ LEADING_TRIGGER = "^([" + "".join(sorted(FORMULA_TRIGGERS, key="-".__eq__)) + "]
 class Related:
     """Each listed record's related rows: `rows` (a queryset of the related model),
     `path` from one of them to the record's id, their `order` within a record's list,
-    and the `fields` read from each. A LIST column names one field; columns that share
+    and the `fields` read from each. A list column names one field; columns that share
     a Related (a theme's names and slugs) read it once in JSON."""
 
     rows: Any

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, Concat
 from taggit.models import TaggedItem
 
 from cities.models import Contact
-from portal.export import BOOL, LIST, NUMBER, URL, SqlColumn
+from portal.export import BOOL, NUMBER, URL, SqlColumn
 from portal.export_sql import Related
 from portal.translated import Translated
 from sources.models import Citation
@@ -102,46 +102,40 @@ PRACTICE_COLUMNS = [
     SqlColumn(
         "lead_organisation_slug", "Joins organisations.csv", sql=F("lead_organisation__slug")
     ),
-    SqlColumn("partner_slugs", "Partner organisations", sql=_m2m("partners", "slug"), cell=LIST),
-    SqlColumn("themes", "Theme names", sql=THEMES, cell=LIST),
-    SqlColumn("theme_slugs", "Theme identifiers", sql=THEMES, cell=LIST, field=1),
+    SqlColumn("partner_slugs", "Partner organisations", sql=_m2m("partners", "slug")),
+    SqlColumn("themes", "Theme names", sql=THEMES),
+    SqlColumn("theme_slugs", "Theme identifiers", sql=THEMES, field=1),
     SqlColumn(
         "target_groups",
         "Who it is for",
         sql=_m2m("target_groups", Translated("name")),
-        cell=LIST,
     ),
     SqlColumn(
         "funding_sources",
         "Who funds it",
         sql=_m2m("funding_sources", Translated("name")),
-        cell=LIST,
     ),
-    SqlColumn("tags", "Free tags", sql=_tags("name"), cell=LIST),
+    SqlColumn("tags", "Free tags", sql=_tags("name")),
     SqlColumn(
         "values_factors",
         "Codes of the VALUES factors it illustrates",
         sql=_factors(),
-        cell=LIST,
     ),
     SqlColumn(
         "contact_names",
         "Public contacts (private ones never)",
         sql=CONTACTS,
-        cell=LIST,
     ),
     SqlColumn(
         "contact_roles",
         "Their roles, in the same order (empty where none)",
         sql=CONTACTS,
-        cell=LIST,
         field=1,
     ),
     SqlColumn(
         "contact_emails",
         "Their e-mail addresses, in the same order",
         sql=CONTACTS,
-        cell=LIST,
         field=2,
     ),
     SqlColumn("start_year", "Year it started (number)", sql=F("start_year"), cell=NUMBER),
@@ -151,7 +145,7 @@ PRACTICE_COLUMNS = [
     SqlColumn("results", "Outcomes, with figures", sql=Translated("results")),
     SqlColumn("beneficiaries", "Who and how many it reaches", sql=Translated("beneficiaries")),
     SqlColumn("funding", "Funding and resources, as text", sql=Translated("funding")),
-    SqlColumn("source", "Source document, section and page", sql=_citations(), cell=LIST),
+    SqlColumn("source", "Source document, section and page", sql=_citations()),
     SqlColumn(
         "published",
         "false for drafts (staff exports only)",
