@@ -13,6 +13,7 @@ import io
 import json
 import socket
 import time
+from contextlib import contextmanager
 
 import pytest
 from django.db import connections
@@ -56,16 +57,23 @@ def replica_down(replica):
     connection.settings_dict.update(saved)
 
 
+@contextmanager
+def both_captured():
+    """(the primary's queries, the replica's) of what runs inside."""
+    with (
+        CaptureQueriesContext(connections["default"]) as primary,
+        CaptureQueriesContext(connections["replica"]) as copy,
+    ):
+        yield primary, copy
+
+
 def sql_on(captured):
     return " ".join(query["sql"] for query in captured.captured_queries)
 
 
 @pytest.mark.django_db(databases=BOTH)
 def test_an_anonymous_page_reads_from_the_replica(client, replica):
-    with (
-        CaptureQueriesContext(connections["default"]) as primary,
-        CaptureQueriesContext(connections["replica"]) as copy,
-    ):
+    with both_captured() as (primary, copy):
         response = client.get("/practices/")
     assert response.status_code == 200
     assert response["X-Portal-Database"] == "replica"
@@ -85,10 +93,7 @@ def test_without_replicas_every_read_is_the_primarys(client):
 @pytest.mark.django_db(databases=BOTH, transaction=True)
 @pytest.mark.urls("tests.replica_views")
 def test_a_write_sends_the_rest_of_the_request_to_the_primary(client, replica):
-    with (
-        CaptureQueriesContext(connections["default"]) as primary,
-        CaptureQueriesContext(connections["replica"]) as copy,
-    ):
+    with both_captured() as (primary, copy):
         response = client.get("/read-write-read/")
     assert response.status_code == 200
     body = response.json()
