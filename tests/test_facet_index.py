@@ -15,7 +15,7 @@ from practices import facet_index
 from practices.browse import Browse
 from practices.models import FacetCount, FacetKey, Practice, Theme
 from tests import factories
-from tests.admin_forms import form_data
+from tests.admin_forms import edit_in_admin
 
 
 def practice_values(practice):
@@ -177,12 +177,8 @@ def test_a_cached_count_changes_right_after_an_admin_edit(client, superuser):
     practice = Practice.objects.published().filter(themes__slug="volunteering").first()
     url = reverse("practices:list")
     before = client.get(url, {"theme": "volunteering"}).context["page"].paginator.count
-    client.force_login(superuser)
-    change = reverse("admin:practices_practice_change", args=[practice.pk])
-    data = form_data(client.get(change))
-    data["_to_draft"] = "Back to draft"
-    assert client.post(change, data).status_code == 302
-    client.logout()
+    response = edit_in_admin(client, superuser, practice, _to_draft="Back to draft")
+    assert response.status_code == 302
     after = client.get(url, {"theme": "volunteering"}).context["page"].paginator.count
     assert after == before - 1
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from practices.models import Practice
 from tests import factories
-from tests.admin_forms import form_data
+from tests.admin_forms import edit_in_admin
 
 LIST = "/practices/"
 
@@ -60,12 +60,8 @@ def test_an_admin_edit_shows_at_once(client, superuser):
     practice = Practice.objects.published().get(slug="vantaa-skills-centre")
     assert "Renamed by a curator" not in text(client, practice.get_absolute_url())
     assert "Renamed by a curator" not in text(client, city=practice.city.slug)
-    client.force_login(superuser)
-    change = reverse("admin:practices_practice_change", args=[practice.pk])
-    data = form_data(client.get(change))
-    data["title_en"] = "Renamed by a curator"
-    assert client.post(change, data).status_code == 302
-    client.logout()
+    response = edit_in_admin(client, superuser, practice, title_en="Renamed by a curator")
+    assert response.status_code == 302
     assert "Renamed by a curator" in text(client, practice.get_absolute_url())
     assert "Renamed by a curator" in text(client, city=practice.city.slug)
 
