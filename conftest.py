@@ -45,9 +45,9 @@ def _plain_static_files(settings):
 def _empty_cache():
     # The in-memory cache outlives each test's rollback: a test that wrote past the
     # signals (raw SQL, bulk updates) must not leave counts for the next to read.
-    from django.core.cache import cache
+    from tests.factories import nothing_counted
 
-    cache.clear()
+    nothing_counted()
 
 
 @pytest.fixture(autouse=True)

@@ -20,7 +20,7 @@ from modeltranslation.manager import get_translatable_fields_for_model as transl
 from portal.text import in_sentence
 from sources.versioning import cache_key
 
-from . import facet_index
+from . import facet_bitmaps, facet_index
 from . import facets as registry
 from .filters import PARAMS, SORTS, PracticeFilter
 from .models import Practice
@@ -28,6 +28,8 @@ from .search import query_words
 from .stemming import ORIGINAL, search_language
 
 TOP_VALUES = 8
+# Up to this many results, a page reads them by id rather than through the filters.
+READ_BY_ID = 5000
 # Above this many values a facet renders collapsed (top values, selected ones, and a
 # "show all" link): the city and organisation facets reach thousands of values, and
 # rendering them all tripled the unfiltered page's time for a list nobody scrolls.
@@ -156,6 +158,8 @@ class Browse:
         )
         self.defaults = self.filterset.defaulted()
         self._memo = None
+        # The results as a bitmap, once the facets are counted here (not from the cache).
+        self._matching = None
         self.data = self._applied()
 
     def _notices(self):
@@ -200,6 +204,28 @@ class Browse:
         """The matching practices in the page's order (the export uses the same)."""
         return self.filterset.qs.sorted_by(self.sort)
 
+    def page_ids(self, bottom, top):
+        """The ids of results bottom..top, in the page's order. With the results' bitmap
+        at hand (the facets were counted here), and an order that does not depend on
+        the filters (anything but a PostgreSQL search's rank): a few thousand results
+        are read by id; a broad set in title order walks the title index and keeps the
+        ids in the set (a page of a 12,000-practice theme reads about 200 index entries,
+        where sorting the 12,000 took 40 ms). Otherwise SQL filters and sorts."""
+        results = self.results().values_list("pk", flat=True)
+        matching = self._matching
+        ordered = Practice.objects.sorted_by(self.sort).values_list("pk", flat=True)
+        if matching is None or results.query.order_by != ordered.query.order_by:
+            if matching is not None and len(matching) <= READ_BY_ID:
+                return list(results.filter(pk__in=list(matching))[bottom:top])
+            return list(results[bottom:top])
+        if len(matching) <= READ_BY_ID:
+            return list(ordered.filter(pk__in=list(matching))[bottom:top])
+        if self.sort in ("title", "relevance"):
+            found = facet_bitmaps.walk(ordered, matching, bottom, top)
+            if found is not None:
+                return found
+        return list(results[bottom:top])
+
     def count(self):
         """How many practices match: from the facets' counts, at no query once they are
         counted (see _counted)."""
@@ -209,42 +235,38 @@ class Browse:
 
     # ----- facets -----------------------------------------------------------------
 
-    def _count_plan(self):
-        """Which facets count over which set of practices, each set asked for once:
-        {(how, detail): [params]}. A set narrowed by nothing but the kind is summed from
-        the stored counts ("stored"); facets not ticked share the set of every filter
-        ("all"), counted before the kind filter so that the kind facet comes with them;
-        a ticked facet counts over the set of every other filter ("own")."""
-        active = set(self.filterset.active())
-        others = active - {"kind"}
-        kinds = tuple(self.filterset.value("kind"))
-        plans = {}
-        for spec in facet_index.counted_facets():
-            name = spec.param
-            if not others - {name}:
-                key = ("stored", None if name == "kind" else kinds)
-            elif name == "kind" or name not in active:
-                key = ("all", kinds)
-            else:
-                key = ("own", name)
-            plans.setdefault(key, []).append(name)
-        return plans
-
     def _count(self):
-        """{facet: [(value, label, count)]}: the facets' counts for these filters."""
+        """{facet: [(value, label, count)]}: every facet counted over the practices
+        matching every filter but its own, from the values' bitmaps (facet_bitmaps.py).
+        A facet filter's set is the union of its values' members; the other filters
+        (search, years) are one query of ids. The facets not ticked share one set, the
+        results'; the kind facet counts before the kind filter (a default is a filter)."""
+        counted = [spec.param for spec in facet_index.counted_facets()]
+        index = facet_bitmaps.index(counted, self.states)
+        active = self.filterset.active()
+        sets = {
+            name: facet_bitmaps.union(index, name, self.filterset.value(name))
+            for name in active
+            if name in counted
+        }
+        rest = [name for name in active if name not in counted]
+        if rest:
+            # The bitmaps hold only the practices this visitor may see: the query need
+            # not say so again (which read every match's row: 2x slower).
+            ids = self.filterset.narrowed_by(rest, Practice.objects.all())
+            sets[None] = facet_bitmaps.ids(ids)
+
+        def within(ignored):
+            return facet_bitmaps.intersection(
+                [members for name, members in sets.items() if name != ignored]
+            )
+
+        self._matching = within("")
         found = {}
-        for (how, detail), params in self._count_plan().items():
-            if how == "stored":
-                kinds = list(detail) if detail is not None else None
-                found |= facet_index.stored_counts(params, kinds=kinds, published=list(self.states))
-            elif how == "all":
-                ids = self.filterset.excluding("kind").order_by().values("pk")
-                found |= facet_index.counts_over(
-                    ids, params, kinds=list(detail), any_kind=("kind",)
-                )
-            else:
-                ids = self.filterset.excluding(detail).order_by().values("pk")
-                found |= facet_index.counts_over(ids, params)
+        for name in counted:
+            found |= facet_bitmaps.counted(
+                index, [name], within(name) if name in sets else self._matching
+            )
         return found
 
     def _counted(self):

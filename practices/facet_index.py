@@ -23,6 +23,7 @@ compares them with counting each facet from its own tables.
 
 from django.db import connection, connections, router, transaction
 
+from . import facet_bitmaps
 from . import facets as registry
 from .facet_store import FacetCount, FacetKey, FacetValue
 from .models import Practice
@@ -51,7 +52,7 @@ def _name_values(facet, refs=None):
     """FacetValue rows for `refs` (every value the vocabulary has, if None): missing ones
     created, renamed ones relabelled."""
     rows = facet.vocabulary(refs)
-    existing = FacetValue.objects.filter(facet=facet.param)
+    existing = FacetValue.objects.filter(facet=facet.param).defer("members", "draft_members")
     if refs is not None:
         existing = existing.filter(ref__in=[ref for ref, _v, _l in rows])
     known = {v.ref: v for v in existing}
@@ -109,6 +110,7 @@ def refresh(practice_ids):
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
+            held = facet_bitmaps.held_by(chunk)
             where = f"{_q('practice_id')} IN ({_in(chunk)})"
             _add_counts(where, chunk, -1)
             FacetKey.objects.filter(practice_id__in=chunk)._raw_delete(FacetKey.objects.db)
@@ -124,6 +126,7 @@ def refresh(practice_ids):
                     _name_values(facet, missing)
                 _write_keys(facet, subset)
             _add_counts(where, chunk, 1)
+            facet_bitmaps.patch(chunk, held)
 
 
 def rename(facet_param, refs):
@@ -142,6 +145,7 @@ def rebuild():
             _name_values(facet)
             _write_keys(facet, None)
         _add_counts("1 = 1", (), 1)
+        facet_bitmaps.rebuild()
 
 
 # ----- reading ----------------------------------------------------------------------
@@ -221,8 +225,10 @@ def forget(practice_ids):
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
+            held = facet_bitmaps.held_by(chunk)
             _add_counts(f"{_q('practice_id')} IN ({_in(chunk)})", chunk, -1)
             FacetKey.objects.filter(practice_id__in=chunk)._raw_delete(FacetKey.objects.db)
+            facet_bitmaps.patch(chunk, held)
 
 
 def holders(facet_param, ref):
@@ -233,8 +239,12 @@ def holders(facet_param, ref):
 
 def ensure_facet_index(using="default", **kwargs):
     """After migrate: a database with practices but no index (made before the index
-    existed, or restored from a dump without it) gets one built."""
+    existed, or restored from a dump without it) gets one built; one whose keys predate
+    the bitmaps (migration 0020) gets its bitmaps."""
     if using != "default":
         return
     if Practice.objects.using(using).exists() and not FacetKey.objects.using(using).exists():
         rebuild()
+    elif FacetKey.objects.exists() and not FacetValue.objects.exclude(members=b"").exists():
+        with transaction.atomic():
+            facet_bitmaps.rebuild()

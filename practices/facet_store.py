@@ -15,6 +15,11 @@ class FacetValue(models.Model):
     ref = models.CharField(max_length=100)
     value = models.CharField(max_length=150)
     label = models.CharField(max_length=300)
+    # The ids of the practices holding the value, as serialised roaring bitmaps: the
+    # published ones and the drafts apart, so that a visitor's counts never read the
+    # drafts. Kept by facet_bitmaps.py from the keys, in the same transaction.
+    members = models.BinaryField(default=b"")
+    draft_members = models.BinaryField(default=b"")
 
     class Meta:
         ordering = ["facet", "label", "pk"]

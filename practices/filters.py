@@ -145,6 +145,14 @@ class BasePracticeFilter(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, self.value(name))
         return queryset
 
+    def narrowed_by(self, names, queryset):
+        """`queryset` narrowed by these filters only (those the facet bitmaps cannot
+        apply: the search, the years, a facet without keys)."""
+        self.errors  # noqa: B018
+        for name in names:
+            queryset = self.filters[name].filter(queryset, self.value(name))
+        return queryset
+
     def excluding(self, name):
         """The results as if facet `name` were not ticked: the base of its counts."""
         self.errors  # noqa: B018

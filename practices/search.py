@@ -13,7 +13,7 @@ in one FTS5 index (kept in step by triggers, see ensure_sqlite_fts) and orders
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, connections
-from django.db.models import F, Value
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 
 from portal.text import words
@@ -45,7 +45,9 @@ def apply_search(queryset, query, language=None):
     )
     # A constant statement; the user's words travel as a parameter.
     matching = RawSQL(_FTS_MATCH, (match,))  # noqa: S611
-    return queryset.filter(pk__in=matching).alias(rank=Value(0.0))
+    # No rank: FTS5's bm25 over stems of every language would rank by noise. Relevance
+    # is then sorted_by()'s title order, the one the page can walk (Browse.page_ids).
+    return queryset.filter(pk__in=matching)
 
 
 def _stems(term, language):

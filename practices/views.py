@@ -24,15 +24,16 @@ class CountedPaginator(Paginator):
     only (sort key, id) pairs, not whole rows with their long texts, made a
     12,000-practice theme's page 3x faster on SQLite."""
 
-    def __init__(self, *args, count, **kwargs):
+    def __init__(self, *args, count, ids, **kwargs):
         super().__init__(*args, **kwargs)
         self.__dict__["count"] = count
+        self.ids = ids
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = self.ids(bottom, top)
         rows = self.object_list.model.objects.filter(pk__in=ids)
         rows = rows.for_list().in_bulk(ids) if ids else {}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
@@ -44,7 +45,9 @@ def practice_list(request):
     browse = Browse(request.GET, request.user)
     facet_order = "alpha" if request.GET.get("facet_sort") == "alpha" else "count"
     facets = browse.facets(order=facet_order, expand=request.GET.get("expand", ""))
-    paginator = CountedPaginator(browse.results(), PAGE_SIZE, count=browse.count())
+    paginator = CountedPaginator(
+        browse.results(), PAGE_SIZE, count=browse.count(), ids=browse.page_ids
+    )
     # get_page() turns a missing or non-numeric page into 1, one past the end into the last.
     page = paginator.get_page(request.GET.get("page"))
     context = {

@@ -2,7 +2,10 @@
 
 from itertools import count
 
+from django.core.cache import cache
+
 from cities.models import City, Contact, Country, Organisation
+from practices import facet_bitmaps
 from practices.models import Practice, Theme
 from practices.search_documents import refresh_search_documents
 
@@ -51,3 +54,9 @@ def practice(themes=("social-cohesion",), tags=(), **kw):
     refresh_search_documents([obj.pk])
     obj.refresh_from_db()
     return obj
+
+
+def nothing_counted():
+    """As a worker that has counted nothing yet: no cached counts, no bitmaps held."""
+    cache.clear()
+    facet_bitmaps.forget()

@@ -1,11 +1,17 @@
 """The faceted practice browser at /practices/."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.db.models import Q
+from django.http import QueryDict
 from django.urls import reverse
 
 from cities.models import City
 from portal.text import words
+from practices import browse as browse_module
+from practices import facet_bitmaps
+from practices.browse import Browse
 from practices.models import Practice
 
 from . import factories
@@ -420,3 +426,47 @@ def test_theme_counts_elsewhere_match_the_browser_they_link_to(client):
     for slug in ("anti-discrimination", "volunteering"):
         browser = client.get(URL, {"theme": slug}).context["page"].paginator.count
         assert themes[slug] == browser > 0
+
+
+@pytest.mark.parametrize("read_by_id", [0, browse_module.READ_BY_ID])
+@pytest.mark.parametrize("walk_limit", [10, facet_bitmaps.WALK_LIMIT])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "theme=volunteering",
+        "q=language",
+        "q=refugee&country=DE",
+        "kind=publication&sort=newest",
+        "sort=city",
+        "country=IT&country=ES&sort=title",
+        "year_from=2015&theme=volunteering",
+    ],
+)
+def test_every_way_of_reading_a_page_gives_the_filtered_sql_slice(
+    query, read_by_id, walk_limit, monkeypatch, superuser
+):
+    # read_by_id 0 sends every title-ordered page through the index walk, walk_limit 10
+    # makes the walk give up and leave the page to SQL: each path against the plain one.
+    monkeypatch.setattr(browse_module, "READ_BY_ID", read_by_id)
+    monkeypatch.setattr(facet_bitmaps, "WALK_LIMIT", walk_limit)
+    walked = []
+    real_walk = facet_bitmaps.walk
+    monkeypatch.setattr(
+        facet_bitmaps, "walk", lambda *args: walked.append(real_walk(*args)) or walked[-1]
+    )
+    for user in (AnonymousUser(), superuser):
+        browse = Browse(QueryDict(query), user)
+        browse.facets()
+        expected = list(browse.results().values_list("pk", flat=True))
+        assert expected, query
+        for bottom in sorted({0, 20, max(len(expected) - 7, 0)}):
+            assert browse.page_ids(bottom, bottom + 20) == expected[bottom : bottom + 20], (
+                query,
+                user,
+                bottom,
+            )
+    # A search's relevance is the title order where the database does not rank.
+    title_ordered = "sort=" not in query and ("q=" not in query or connection.vendor == "sqlite")
+    if read_by_id == 0 and walk_limit > 10 and title_ordered:
+        assert walked and None not in walked, "the title-ordered pages were walked"

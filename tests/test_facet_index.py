@@ -8,12 +8,13 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.http import QueryDict
 from django.urls import reverse
+from pyroaring import BitMap
 
 from benchmarks.models import Factor, Illustration
 from cities.models import City, Contact, Country, Membership, Organisation
 from practices import facet_index
 from practices.browse import Browse
-from practices.models import FacetCount, FacetKey, Practice, Theme
+from practices.models import FacetCount, FacetKey, FacetValue, Practice, Theme
 from tests import factories
 from tests.admin_forms import edit_in_admin
 
@@ -126,6 +127,7 @@ def test_counts_hold_on_a_synthetic_set_too():
 
 
 def index_state():
+    """Keys, stored counts and each value's bitmaps (as sorted id lists), comparable."""
     keys = sorted(
         FacetKey.objects.values_list("practice_id", "facet", "value__ref", "kind", "published")
     )
@@ -134,7 +136,13 @@ def index_state():
         for r, k, p, n in FacetCount.objects.values_list("value__ref", "kind", "published", "n")
         if n
     )
-    return keys, counts
+    bitmaps = {
+        (facet, ref): (sorted(BitMap.deserialize(bytes(p))), sorted(BitMap.deserialize(bytes(d))))
+        for facet, ref, p, d in FacetValue.objects.values_list(
+            "facet", "ref", "members", "draft_members"
+        )
+    }
+    return keys, counts, {k: v for k, v in bitmaps.items() if v != ([], [])}
 
 
 @pytest.mark.django_db
@@ -170,6 +178,22 @@ def test_writes_of_every_kind_keep_the_index_as_a_rebuild_would_make_it():
     after_writes = index_state()
     facet_index.rebuild()
     assert after_writes == index_state()
+
+
+@pytest.mark.django_db
+def test_each_value_bitmap_holds_exactly_the_practices_its_keys_name():
+    practice = Practice.objects.filter(is_published=True).first()
+    practice.is_published = False
+    practice.save()
+    _keys, _counts, bitmaps = index_state()
+    expected = {}
+    for practice_id, facet, ref, _kind, published in FacetKey.objects.values_list(
+        "practice_id", "facet", "value__ref", "kind", "published"
+    ):
+        expected.setdefault((facet, ref), ([], []))[0 if published else 1].append(practice_id)
+    assert bitmaps == {k: (sorted(p), sorted(d)) for k, (p, d) in expected.items()}
+    assert practice.pk in bitmaps[("kind", practice.kind)][1]
+    assert practice.pk not in bitmaps[("kind", practice.kind)][0]
 
 
 @pytest.mark.django_db

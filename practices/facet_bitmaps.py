@@ -1,0 +1,208 @@
+"""Each facet value's practices as a compressed bitmap, and the counts read from them.
+
+Why: a filtered page counts every facet over the practices matching the other filters.
+As a GROUP BY over the facet keys, that read every key of every matching practice
+(166,000 for one broad theme at 100,000 practices, 365,000 for a one-word search):
+110-230 ms on SQLite, with no hash aggregate to help. Here each value's practice ids
+are a roaring bitmap stored on its FacetValue row (2 MB for all 10,000 values at
+100,000 practices). A page reads them in one query (about 10 ms), deserialises them
+(about 25 ms), builds each filter's set by union, and counts a value over a set with
+one intersection_cardinality: about 3 ms for every value of every facet.
+
+Cost: a write re-serialises the bitmaps of the values its practices held or now hold,
+under a row lock (SELECT ... FOR UPDATE, in id order), so two writers cannot lose each
+other's ids. The bitmaps follow the keys: facet_index.py calls patch() after it rewrites
+a practice's keys, and rebuild() after a bulk rebuild; a test compares every value's
+bitmap with its keys after edits.
+
+pyroaring (Roaring bitmaps, also behind Lucene, Druid and ClickHouse): one well-kept C
+library with wheels for every platform we run; plain Python sets of ids cost 100+ MB
+per worker at 100,000 practices and are 50x slower to intersect.
+"""
+
+from collections import defaultdict
+
+from django.db import connections, router, transaction
+from pyroaring import BitMap
+
+from sources.versioning import current_for_request
+
+from .facet_store import FacetKey, FacetValue
+
+# Rows per UPDATE: each carries two blobs, a few KB for most values.
+BATCH = 500
+
+
+def _bitmap(blob):
+    return BitMap.deserialize(bytes(blob)) if blob else BitMap()
+
+
+def _save(rows):
+    FacetValue.objects.bulk_update(rows, ["members", "draft_members"], batch_size=BATCH)
+
+
+def patch(practice_ids, held_before):
+    """The practices `practice_ids` have new keys (none, if deleted): the values in
+    `held_before` lose them, and the values their keys name now gain them."""
+    gone = BitMap(practice_ids)
+    gained = defaultdict(lambda: ([], []))
+    keys = FacetKey.objects.filter(practice_id__in=list(gone)).order_by()
+    for value_id, practice_id, published in keys.values_list("value_id", "practice", "published"):
+        gained[value_id][0 if published else 1].append(practice_id)
+    touched = sorted(set(held_before) | set(gained))
+    with transaction.atomic():
+        rows = list(
+            FacetValue.objects.select_for_update()
+            .filter(pk__in=touched)
+            .order_by("pk")
+            .only("pk", "members", "draft_members")
+        )
+        for row in rows:
+            published, drafts = _bitmap(row.members) - gone, _bitmap(row.draft_members) - gone
+            published.update(gained[row.pk][0])
+            drafts.update(gained[row.pk][1])
+            row.members, row.draft_members = published.serialize(), drafts.serialize()
+        _save(rows)
+
+
+def rebuild():
+    """Every value's bitmaps from the keys: one pass over them in value order."""
+    members = defaultdict(lambda: (BitMap(), BitMap()))
+    keys = FacetKey.objects.order_by().values_list("value_id", "practice", "published")
+    for value_id, practice_id, published in keys.iterator(chunk_size=20_000):
+        members[value_id][0 if published else 1].add(practice_id)
+    rows = []
+    for row in FacetValue.objects.only("pk").order_by("pk").iterator(chunk_size=BATCH):
+        published, drafts = members.pop(row.pk, (BitMap(), BitMap()))
+        row.members, row.draft_members = published.serialize(), drafts.serialize()
+        rows.append(row)
+        if len(rows) == BATCH:
+            _save(rows)
+            rows = []
+    _save(rows)
+
+
+def held_by(practice_ids):
+    """The values these practices are counted under now (before their keys change)."""
+    keys = FacetKey.objects.filter(practice_id__in=list(practice_ids)).order_by()
+    return set(keys.values_list("value_id", flat=True).distinct())
+
+
+# {states: (content token, index)}: each worker reads the bitmaps once per content
+# version (about 35 ms at 100,000 practices, 2 MB held) and counts every later page
+# from memory. Only the counts are per request; a write moves the token on, and the
+# next page reads the bitmaps again.
+_held = {}
+
+
+def index(params, states):
+    """load(), read once per content version and visibility by this worker."""
+    token, _changed = current_for_request()
+    key = (states, tuple(params))
+    held = _held.get(key)
+    if held is None or held[0] != token:
+        if len(_held) > 4:  # an older version's bitmaps: nothing will read them again
+            _held.clear()
+        held = _held[key] = (token, load(params, states))
+    return held[1]
+
+
+def forget():
+    """Drop what this worker holds (tests that write past the signals; benchmarks)."""
+    _held.clear()
+
+
+def load(params, states):
+    """{facet: {value: (label, bitmap)}} of these facets, over the practices of the
+    published states the reader may see (states: (True,) or (True, False))."""
+    reading = connections[router.db_for_read(FacetValue)]
+    q = reading.ops.quote_name
+    drafts = q("draft_members") if False in states else "NULL"
+    marks = ", ".join(["%s"] * len(params))
+    # Only quoted identifiers and placeholders are interpolated; the facets are params.
+    sql = (
+        f"SELECT {q('facet')}, {q('value')}, {q('label')}, {q('members')}, {drafts} "  # noqa: S608
+        f"FROM {q(FacetValue._meta.db_table)} WHERE {q('facet')} IN ({marks})"
+    )
+    found = defaultdict(dict)
+    with reading.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        for facet, value, label, published, drafts in cursor.fetchall():
+            members = _bitmap(published)
+            if drafts:
+                members |= _bitmap(drafts)
+            found[facet][value] = (label, members)
+    return found
+
+
+def ids(queryset):
+    """A bitmap of the ids `queryset` selects, read through a plain cursor: the ORM's
+    per-row work doubled the time of a one-word search's 27,000 ids."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return BitMap([row[0] for row in cursor.fetchall()])
+
+
+def intersection(sets):
+    """The practices in every one of `sets` (None: no set, so every practice), laid out
+    for counting. Roaring stores a dense set as runs and a sparse one as sorted arrays;
+    counting a small value against 2,000 runs walks them all (1.7 us a value, 17 ms a
+    page at 100,000 practices). As plain bit arrays, each count is a few word lookups:
+    12x faster, for 0.5 ms spent here."""
+    if not sets:
+        return None
+    found = BitMap.intersection(*sets)
+    return BitMap(found.to_array(), optimize=False)
+
+
+# A walk reads at most this many index entries before leaving the page to SQL.
+WALK_LIMIT = 20_000
+
+
+def walk(ordered, within, bottom, top):
+    """Ids bottom..top of the set `within`, in the order of `ordered` (every practice's
+    id, in an order an index gives), read in growing slices and kept if in the set;
+    None if that would read more than WALK_LIMIT entries (a narrow set, a deep page)."""
+    spread = (within.max() + 1) / len(within) if within else WALK_LIMIT
+    size = int(top * spread * 1.2) + 50
+    if size > WALK_LIMIT:
+        return None
+    found, seen, start = [], 0, 0
+    while start < WALK_LIMIT:
+        # A slice, not one open cursor: psycopg would fetch every practice's id at once.
+        sql, params = ordered[start : start + size].query.sql_with_params()
+        with connections[ordered.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        for (pk,) in rows:
+            if pk in within:
+                if seen >= bottom:
+                    found.append(pk)
+                seen += 1
+                if seen == top:
+                    return found
+        if len(rows) < size:
+            return found
+        start, size = start + size, size * 2
+    return None
+
+
+def union(index, facet, values):
+    """The practices holding any of `values` of `facet`."""
+    return BitMap.union(BitMap(), *(index[facet][v][1] for v in values if v in index[facet]))
+
+
+def counted(index, facets, within):
+    """{facet: [(value, label, count)]} of these facets over the set `within` (None:
+    every practice the index was loaded for)."""
+    found = {}
+    for facet in facets:
+        rows = []
+        for value, (label, members) in index.get(facet, {}).items():
+            n = len(members) if within is None else members.intersection_cardinality(within)
+            if n:
+                rows.append((value, label, n))
+        if rows:
+            found[facet] = rows
+    return found
