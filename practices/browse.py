@@ -160,6 +160,7 @@ class Browse:
         self._memo = None
         # The results as a bitmap, once the facets are counted here (not from the cache).
         self._matching = None
+        self._unbitmapped = []
         self.data = self._applied()
 
     def _notices(self):
@@ -213,13 +214,20 @@ class Browse:
         where sorting the 12,000 took 40 ms). Otherwise SQL filters and sorts."""
         results = self.results().values_list("pk", flat=True)
         matching = self._matching
-        ordered = Practice.objects.sorted_by(self.sort).values_list("pk", flat=True)
-        if matching is None or results.query.order_by != ordered.query.order_by:
-            if matching is not None and len(matching) <= READ_BY_ID:
-                return list(results.filter(pk__in=list(matching))[bottom:top])
+        if matching is None:
             return list(results[bottom:top])
-        if len(matching) <= READ_BY_ID:
-            return list(ordered.filter(pk__in=list(matching))[bottom:top])
+        by_id = (
+            Practice.objects.filter(pk__in=list(matching)) if len(matching) <= READ_BY_ID else None
+        )
+        ordered = Practice.objects.sorted_by(self.sort).values_list("pk", flat=True)
+        if results.query.order_by != ordered.query.order_by:
+            if by_id is None:
+                return list(results[bottom:top])
+            # The order depends on a filter the bitmaps cannot apply (a search's rank).
+            by_id = self.filterset.narrowed_by(self._unbitmapped, by_id).sorted_by(self.sort)
+            return list(by_id.values_list("pk", flat=True)[bottom:top])
+        if by_id is not None:
+            return list(by_id.sorted_by(self.sort).values_list("pk", flat=True)[bottom:top])
         if self.sort in ("title", "relevance"):
             found = facet_bitmaps.walk(ordered, matching, bottom, top)
             if found is not None:
@@ -249,17 +257,23 @@ class Browse:
             for name in active
             if name in counted
         }
-        rest = [name for name in active if name not in counted]
-        if rest:
-            # The bitmaps hold only the practices this visitor may see: the query need
-            # not say so again (which read every match's row: 2x slower).
-            ids = self.filterset.narrowed_by(rest, Practice.objects.all())
-            sets[None] = facet_bitmaps.ids(ids)
 
         def within(ignored):
             return facet_bitmaps.intersection(
                 [members for name, members in sets.items() if name != ignored]
             )
+
+        rest = self._unbitmapped = [name for name in active if name not in counted]
+        if rest:
+            # The bitmaps hold only the practices this visitor may see: the query need
+            # not say so again (which read every match's row: 2x slower). It need only
+            # look among the practices some count will meet: those in every facet's
+            # set but at most one's, when the facets narrow that far.
+            ids = self.filterset.narrowed_by(rest, Practice.objects.all())
+            candidates = [within(name) for name in [*sets, ""]]
+            if None not in candidates:
+                ids = facet_bitmaps.among(ids, facet_bitmaps.union_of(candidates))
+            sets[None] = facet_bitmaps.ids(ids)
 
         self._matching = within("")
         found = {}

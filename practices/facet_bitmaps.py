@@ -20,9 +20,11 @@ library with wheels for every platform we run; plain Python sets of ids cost 100
 per worker at 100,000 practices and are 50x slower to intersect.
 """
 
+import json
 from collections import defaultdict
 
 from django.db import connections, router, transaction
+from django.db.models.expressions import RawSQL
 from pyroaring import BitMap
 
 from sources.versioning import current_for_request
@@ -186,6 +188,29 @@ def walk(ordered, within, bottom, top):
             return found
         start, size = start + size, size * 2
     return None
+
+
+# Up to this many candidates, a query of ids looks among them alone (by primary key)
+# rather than through its own filters' index (a search's: 27,000 rows at 100,000
+# practices, each visited on the heap by PostgreSQL: 80 ms for a search that three
+# facets narrow to a few hundred).
+CANDIDATES_UP_TO = 20_000
+
+
+def among(queryset, candidates):
+    """`queryset` narrowed to the ids in the bitmap `candidates`, if few enough: one
+    array parameter (PostgreSQL) or JSON text (SQLite), never thousands of them."""
+    if len(candidates) > CANDIDATES_UP_TO:
+        return queryset
+    if connections[queryset.db].vendor == "postgresql":
+        listed = RawSQL("SELECT unnest(%s::bigint[])", (list(candidates),))
+    else:
+        listed = RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(candidates)),))
+    return queryset.filter(pk__in=listed)
+
+
+def union_of(sets):
+    return BitMap.union(BitMap(), *sets)
 
 
 def union(index, facet, values):
