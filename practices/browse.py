@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 from django.core.cache import cache
 from django.http import QueryDict
-from django.utils.translation import get_language
+from django.utils.text import slugify
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from modeltranslation.manager import get_translatable_fields_for_model as translated_fields
 
@@ -47,6 +48,18 @@ class ValueCount(NamedTuple):
     label: str
     count: int
     selected: bool = False
+
+    # Built here rather than in the template: a page draws about 160 values, and the
+    # template's slugify and {% blocktranslate count %} cost 10 ms of a 75 ms page.
+    @property
+    def html_id(self):
+        return slugify(self.value)
+
+    @property
+    def count_label(self):
+        return ngettext("%(counter)s practice", "%(counter)s practices", self.count) % {
+            "counter": self.count
+        }
 
 
 @dataclass
