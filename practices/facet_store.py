@@ -1,5 +1,5 @@
-"""The facet index's tables: what each practice is counted under, and the counts of the
-browser's starting sets. Written only by practices.facet_index; see there for why.
+"""The facet index's tables: what each practice is counted under, and which practices
+hold each value. Written only by practices.facet_index; see there for why.
 """
 
 from django.db import models
@@ -36,59 +36,31 @@ class FacetValue(models.Model):
 
 
 class FacetKey(models.Model):
-    """One (practice, facet value) pair, with the practice's kind and published flag:
-    every facet's counts over any set of practices are one GROUP BY of this table."""
+    """One (practice, facet value) pair, with the practice's published flag: what each
+    practice is counted under, found by practice when a write moves it between values'
+    bitmaps, or by value when a value is deleted (holders)."""
 
-    # No index of its own: the covering constraint below leads with it.
+    # No index of its own: the constraint below leads with it.
     practice = models.ForeignKey(
         "practices.Practice", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     value = models.ForeignKey(FacetValue, on_delete=models.CASCADE, related_name="+")
     facet = models.CharField(max_length=20)
-    kind = models.CharField(max_length=12)
     published = models.BooleanField()
 
     class Meta:
         ordering = ["practice", "facet", "value"]
         constraints = [
-            # Counting the facets of a set of practices reads this index alone, by
-            # practice: it covers every column a count reads (without kind, SQLite
-            # went back to the table for each key: 2x slower). Kind and published
-            # follow from the practice, so this also forbids a (practice, value) twice.
+            # A write reads a practice's keys (value and published flag) from this
+            # index alone. Published follows from the practice, so this also forbids
+            # a (practice, value) twice.
             models.UniqueConstraint(
-                fields=["practice", "facet", "value", "kind", "published"],
-                name="facet_key_covering",
+                fields=["practice", "facet", "value", "published"], name="facet_key_unique"
             ),
         ]
 
     def __str__(self):
         return f"{self.practice_id} {self.facet}={self.value_id}"
-
-    def get_absolute_url(self):
-        return reverse("practices:list")
-
-
-class FacetCount(models.Model):
-    """How many practices of one kind and published state hold a value. Sums of these
-    rows answer every facet when the only filter is the kind (the browser's first page,
-    and each facet that is the only one ticked), without reading any practice."""
-
-    value = models.ForeignKey(FacetValue, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=12)
-    published = models.BooleanField()
-    n = models.IntegerField(default=0)
-
-    class Meta:
-        ordering = ["value", "kind", "published"]
-        constraints = [
-            # The write path's upsert (n = n + delta) finds its row by this key.
-            models.UniqueConstraint(
-                fields=["value", "kind", "published"], name="facet_count_value_kind_published"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.value_id} {self.kind} {self.published}: {self.n}"
 
     def get_absolute_url(self):
         return reverse("practices:list")

@@ -290,5 +290,5 @@ reversion.register(TaggedItem)
 
 
 # The facet index's tables live beside the models they index (facet_store.py).
-from .facet_store import FacetCount, FacetKey, FacetValue  # noqa: E402, F401
+from .facet_store import FacetKey, FacetValue  # noqa: E402, F401
 from .link_store import LinkCheck  # noqa: E402, F401

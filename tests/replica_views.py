@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.urls import path
 
 from portal.urls import urlpatterns as site_urlpatterns
-from practices import facet_index
+from practices import facet_bitmaps
 from practices.models import Practice, Theme
 from sources import versioning
 
@@ -13,7 +13,7 @@ def read_write_read(request):
     before = Practice.objects.count()
     Theme.objects.create(slug="written-in-a-get", name="Written in a GET")
     token, _changed = versioning.current_for_request()
-    counts = facet_index.stored_counts(["theme"], kinds=None, published=[True])
+    counts = facet_bitmaps.load(["theme"], (True,))
     return JsonResponse(
         {
             "practices": before,

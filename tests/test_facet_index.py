@@ -14,7 +14,7 @@ from benchmarks.models import Factor, Illustration
 from cities.models import City, Contact, Country, Membership, Organisation
 from practices import facet_index
 from practices.browse import Browse
-from practices.models import FacetCount, FacetKey, FacetValue, Practice, Theme
+from practices.models import FacetKey, FacetValue, Practice, Theme
 from tests import factories
 from tests.admin_forms import edit_in_admin
 
@@ -127,22 +127,15 @@ def test_counts_hold_on_a_synthetic_set_too():
 
 
 def index_state():
-    """Keys, stored counts and each value's bitmaps (as sorted id lists), comparable."""
-    keys = sorted(
-        FacetKey.objects.values_list("practice_id", "facet", "value__ref", "kind", "published")
-    )
-    counts = sorted(
-        (r, k, p, n)
-        for r, k, p, n in FacetCount.objects.values_list("value__ref", "kind", "published", "n")
-        if n
-    )
+    """Keys and each value's bitmaps (as sorted id lists), comparable."""
+    keys = sorted(FacetKey.objects.values_list("practice_id", "facet", "value__ref", "published"))
     bitmaps = {
         (facet, ref): (sorted(BitMap.deserialize(bytes(p))), sorted(BitMap.deserialize(bytes(d))))
         for facet, ref, p, d in FacetValue.objects.values_list(
             "facet", "ref", "members", "draft_members"
         )
     }
-    return keys, counts, {k: v for k, v in bitmaps.items() if v != ([], [])}
+    return keys, {k: v for k, v in bitmaps.items() if v != ([], [])}
 
 
 @pytest.mark.django_db
@@ -185,10 +178,10 @@ def test_each_value_bitmap_holds_exactly_the_practices_its_keys_name():
     practice = Practice.objects.filter(is_published=True).first()
     practice.is_published = False
     practice.save()
-    _keys, _counts, bitmaps = index_state()
+    _keys, bitmaps = index_state()
     expected = {}
-    for practice_id, facet, ref, _kind, published in FacetKey.objects.values_list(
-        "practice_id", "facet", "value__ref", "kind", "published"
+    for practice_id, facet, ref, published in FacetKey.objects.values_list(
+        "practice_id", "facet", "value__ref", "published"
     ):
         expected.setdefault((facet, ref), ([], []))[0 if published else 1].append(practice_id)
     assert bitmaps == {k: (sorted(p), sorted(d)) for k, (p, d) in expected.items()}

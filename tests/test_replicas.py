@@ -102,7 +102,7 @@ def test_a_write_sends_the_rest_of_the_request_to_the_primary(client, replica):
     # Before the write: the replica. After it: the content version, the facet index and
     # the count all on the primary, none on the replica.
     assert "practices_practice" in sql_on(copy)
-    for table in ("sources_contentversion", "practices_facetcount", "practices_theme"):
+    for table in ("sources_contentversion", "practices_facetvalue", "practices_theme"):
         assert table in sql_on(primary)
         assert table not in sql_on(copy)
     # And the client reads from the primary for a while (read-your-writes).
