@@ -35,7 +35,7 @@ from .facet_store import FacetKey, FacetValue
 BATCH = 500
 
 
-def _bitmap(blob):
+def from_blob(blob):
     return BitMap.deserialize(bytes(blob)) if blob else BitMap()
 
 
@@ -60,7 +60,7 @@ def patch(practice_ids, held_before):
             .only("pk", "members", "draft_members")
         )
         for row in rows:
-            published, drafts = _bitmap(row.members) - gone, _bitmap(row.draft_members) - gone
+            published, drafts = from_blob(row.members) - gone, from_blob(row.draft_members) - gone
             published.update(gained[row.pk][0])
             drafts.update(gained[row.pk][1])
             row.members, row.draft_members = published.serialize(), drafts.serialize()
@@ -130,9 +130,9 @@ def load(params, states):
     with reading.cursor() as cursor:
         cursor.execute(sql, list(params))
         for facet, value, label, published, drafts in cursor.fetchall():
-            members = _bitmap(published)
+            members = from_blob(published)
             if drafts:
-                members |= _bitmap(drafts)
+                members |= from_blob(drafts)
             found[facet][value] = (label, members)
     return found
 
