@@ -90,10 +90,11 @@ def held_by(practice_ids):
     return set(keys.values_list("value_id", flat=True).distinct())
 
 
-# {states: (content token, index)}: each worker reads the bitmaps once per content
-# version (about 35 ms at 100,000 practices, 2 MB held) and counts every later page
-# from memory. Only the counts are per request; a write moves the token on, and the
-# next page reads the bitmaps again.
+# {(states, facets): (content token, index)}: each worker reads the bitmaps once per
+# content version (about 35 ms at 100,000 practices, 2 MB held) and counts every later
+# page from memory. Only the counts are per request; a write moves the token on, and
+# the next page reads the bitmaps again, in place of the old ones. One entry per kind
+# of reader (visitors; curators, who see drafts).
 _held = {}
 
 
@@ -103,8 +104,6 @@ def index(params, states):
     key = (states, tuple(params))
     held = _held.get(key)
     if held is None or held[0] != token:
-        if len(_held) > 4:  # an older version's bitmaps: nothing will read them again
-            _held.clear()
         held = _held[key] = (token, load(params, states))
     return held[1]
 
