@@ -229,9 +229,9 @@ class Browse:
         matching = self._matching
         if matching is None:
             return list(results[bottom:top])
-        by_id = (
-            Practice.objects.filter(pk__in=list(matching)) if len(matching) <= READ_BY_ID else None
-        )
+        by_id = None
+        if len(matching) <= READ_BY_ID:
+            by_id = facet_bitmaps.among(Practice.objects.all(), matching)
         ordered = Practice.objects.sorted_by(self.sort).values_list("pk", flat=True)
         if results.query.order_by != ordered.query.order_by:
             if by_id is None:
@@ -285,7 +285,9 @@ class Browse:
             ids = self.filterset.narrowed_by(rest, Practice.objects.all())
             candidates = [within(name) for name in [*sets, ""]]
             if None not in candidates:
-                ids = facet_bitmaps.among(ids, facet_bitmaps.union_of(candidates))
+                candidates = facet_bitmaps.union_of(candidates)
+                if len(candidates) <= facet_bitmaps.CANDIDATES_UP_TO:
+                    ids = facet_bitmaps.among(ids, candidates)
             sets[None] = facet_bitmaps.ids(ids)
 
         self._matching = within("")

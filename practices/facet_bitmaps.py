@@ -197,10 +197,8 @@ CANDIDATES_UP_TO = 20_000
 
 
 def among(queryset, candidates):
-    """`queryset` narrowed to the ids in the bitmap `candidates`, if few enough: one
-    array parameter (PostgreSQL) or JSON text (SQLite), never thousands of them."""
-    if len(candidates) > CANDIDATES_UP_TO:
-        return queryset
+    """`queryset` narrowed to the ids in the bitmap `candidates`: one array parameter
+    (PostgreSQL) or JSON text (SQLite), never thousands of them."""
     if connections[queryset.db].vendor == "postgresql":
         listed = RawSQL("SELECT unnest(%s::bigint[])", (list(candidates),))
     else:
