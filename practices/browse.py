@@ -286,7 +286,7 @@ class Browse:
             candidates = [within(name) for name in [*sets, ""]]
             if None not in candidates:
                 candidates = facet_bitmaps.union_of(candidates)
-                if len(candidates) <= facet_bitmaps.CANDIDATES_UP_TO:
+                if facet_bitmaps.few_enough(candidates, index):
                     ids = facet_bitmaps.among(ids, candidates)
             sets[None] = facet_bitmaps.ids(ids)
 

@@ -117,6 +117,25 @@ def test_every_facet_counts_as_its_own_tables_say(query, superuser):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("query", [q for q in combinations() if "q=" in q or "year_" in q])
+def test_a_search_looked_for_among_the_facets_candidates_counts_the_same(query, monkeypatch):
+    # Any share: the search's ids are always read among the candidates the facets leave.
+    monkeypatch.setattr(facet_bitmaps, "CANDIDATES_SHARE", 1.0)
+    looked_among = []
+    real_among = facet_bitmaps.among
+    monkeypatch.setattr(
+        facet_bitmaps, "among", lambda *args: looked_among.append(1) or real_among(*args)
+    )
+    browse = Browse(QueryDict(query), AnonymousUser())
+    for name, values in counted(browse).items():
+        assert values == expected_counts(browse, name), (query, name)
+    assert browse.count() == browse.filterset.qs.count()
+    bitmapped = {spec.param for spec in facet_index.counted_facets()}
+    if len(bitmapped & set(browse.filterset.active())) > 1:  # the kind's default and one more
+        assert looked_among, "a search with a facet looks among the facets' candidates"
+
+
+@pytest.mark.django_db
 def test_counts_hold_on_a_synthetic_set_too():
     call_command("seed_synthetic", practices=300, assessments=0)
     for query in ("", "theme=volunteering", "q=language&country=DE", "kind=strategy&status=ended"):
