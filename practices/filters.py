@@ -154,7 +154,9 @@ class BasePracticeFilter(django_filters.FilterSet):
         return queryset
 
     def excluding(self, name):
-        """The results as if facet `name` were not ticked: the base of its counts."""
+        """The results as if facet `name` were not ticked: the set its counts are over.
+        The browser computes that set from the facet bitmaps; the tests count from this
+        one, as the rule's plain statement."""
         self.errors  # noqa: B018
         return self.filter_queryset(self.queryset.all(), exclude=name)
 
