@@ -220,7 +220,7 @@ def union_of(sets):
 
 def union(index, facet, values):
     """The practices holding any of `values` of `facet`."""
-    return BitMap.union(BitMap(), *(index[facet][v][1] for v in values if v in index[facet]))
+    return union_of(index[facet][v][1] for v in values if v in index[facet])
 
 
 def counted(index, facets, within):
