@@ -25,12 +25,10 @@ from . import facet_bitmaps, facet_index
 from . import facets as registry
 from .filters import PARAMS, SORTS, PracticeFilter
 from .models import Practice
-from .search import query_words
+from .search import matching_ids, query_words, ranked_ids
 from .stemming import ORIGINAL, search_language
 
 TOP_VALUES = 8
-# Up to this many results, a page reads them by id rather than through the filters.
-READ_BY_ID = 5000
 # Above this many values a facet renders collapsed (top values, selected ones, and a
 # "show all" link): the city and organisation facets reach thousands of values, and
 # rendering them all tripled the unfiltered page's time for a list nobody scrolls.
@@ -173,7 +171,6 @@ class Browse:
         self._memo = None
         # The results as a bitmap, once the facets are counted here (not from the cache).
         self._matching = None
-        self._unbitmapped = []
         self.data = self._applied()
 
     def _notices(self):
@@ -220,27 +217,22 @@ class Browse:
 
     def page_ids(self, bottom, top):
         """The ids of results bottom..top, in the page's order. With the results' bitmap
-        at hand (the facets were counted here), and an order that does not depend on
-        the filters (anything but a PostgreSQL search's rank): a few thousand results
-        are read by id; a broad set in title order walks the title index and keeps the
-        ids in the set (a page of a 12,000-practice theme reads about 200 index entries,
-        where sorting the 12,000 took 40 ms). Otherwise SQL filters and sorts."""
+        at hand (the facets were counted here): PostgreSQL's ranked search reads the
+        matches' narrow vector rows (search.ranked_ids); a few thousand results are read
+        by id; a broad set in title order walks the title index and keeps the ids in
+        the set (a page of a 12,000-practice theme reads about 200 index entries, where
+        sorting the 12,000 took 40 ms). Otherwise SQL filters and sorts."""
         results = self.results().values_list("pk", flat=True)
         matching = self._matching
         if matching is None:
             return list(results[bottom:top])
-        by_id = None
-        if len(matching) <= READ_BY_ID:
-            by_id = facet_bitmaps.among(Practice.objects.all(), matching)
         ordered = Practice.objects.sorted_by(self.sort).values_list("pk", flat=True)
         if results.query.order_by != ordered.query.order_by:
-            if by_id is None:
-                return list(results[bottom:top])
             # The order depends on a filter the bitmaps cannot apply (a search's rank).
-            by_id = self.filterset.narrowed_by(self._unbitmapped, by_id).sorted_by(self.sort)
+            return ranked_ids(self.query, matching, bottom, top)
+        if len(matching) <= facet_bitmaps.PROBED:
+            by_id = facet_bitmaps.among(Practice.objects.sorted_by(self.sort), matching)
             return list(by_id.values_list("pk", flat=True)[bottom:top])
-        if by_id is not None:
-            return list(by_id.sorted_by(self.sort).values_list("pk", flat=True)[bottom:top])
         if self.sort in ("title", "relevance"):
             found = facet_bitmaps.walk(ordered, matching, bottom, top)
             if found is not None:
@@ -276,19 +268,25 @@ class Browse:
                 [members for name, members in sets.items() if name != ignored]
             )
 
-        rest = self._unbitmapped = [name for name in active if name not in counted]
+        rest = [name for name in active if name not in counted]
         if rest:
-            # The bitmaps hold only the practices this visitor may see: the query need
-            # not say so again (which read every match's row: 2x slower). It need only
-            # look among the practices some count will meet: those in every facet's
-            # set but at most one's, when the facets narrow that far.
-            ids = self.filterset.narrowed_by(rest, Practice.objects.all())
+            # The bitmaps hold only the practices this visitor may see: the queries need
+            # not say so again (which read every match's row: 2x slower). They need only
+            # look among the practices some count will meet: those in every facet's set
+            # but at most one's, when the facets narrow that far.
             candidates = [within(name) for name in [*sets, ""]]
-            if None not in candidates:
-                candidates = facet_bitmaps.union_of(candidates)
-                if facet_bitmaps.few_enough(candidates, index):
+            candidates = None if None in candidates else facet_bitmaps.union_of(candidates)
+            if candidates is not None and not facet_bitmaps.few_enough(candidates, index):
+                candidates = None
+            if "q" in rest:
+                rest.remove("q")
+                if query_words(self.query):  # else the search is ignored (see notices)
+                    sets["q"] = matching_ids(Practice.objects.all(), self.query, candidates)
+            if rest:
+                ids = self.filterset.narrowed_by(rest, Practice.objects.all())
+                if candidates is not None:
                     ids = facet_bitmaps.among(ids, candidates)
-            sets[None] = facet_bitmaps.ids(ids)
+                sets[None] = facet_bitmaps.ids(ids)
 
         self._matching = within("")
         found = {}

@@ -39,7 +39,7 @@ def _skip(kwargs):
 
 def _practice_saved(sender, instance, **kwargs):
     fields = kwargs.get("update_fields")
-    if _skip(kwargs) or (fields and set(fields) <= {"search_document", "search_vector"}):
+    if _skip(kwargs) or (fields and set(fields) <= {"search_document", "search_stems"}):
         return
     facet_index.refresh([instance.pk])
 

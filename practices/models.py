@@ -1,7 +1,6 @@
 import reversion
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q
@@ -166,16 +165,8 @@ class Practice(Verified):
     # practices.search_documents.refresh_search_documents() whenever a practice or a linked record
     # changes; costs one extra UPDATE per save and buys one indexed column to search.
     search_document = models.TextField(blank=True, editable=False)
-    # PostgreSQL only: the search document parsed once into a tsvector (GIN-indexed by
-    # migration 0004), so matching a row costs a lookup, not a parse. Filled together with
-    # search_document; empty on SQLite, which indexes the document with FTS5 instead.
-    search_vector = SearchVectorField(null=True, editable=False)
-    # The same per content language (practices/search_documents.py): the text translated
-    # into it, English where not. One GIN index each (migration 0017), one lookup a search.
-    search_vector_fr = SearchVectorField(null=True, editable=False)
-    search_vector_de = SearchVectorField(null=True, editable=False)
-    search_vector_es = SearchVectorField(null=True, editable=False)
-    search_vector_it = SearchVectorField(null=True, editable=False)
+    # PostgreSQL parses it into one vector per content language, in its own narrow table
+    # (search_store.PracticeVector).
     # SQLite only: every language's stems, marked by language, indexed by FTS5.
     search_stems = models.TextField(blank=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
@@ -215,8 +206,6 @@ class Practice(Verified):
             # not from each wide row (a theme's 12,400 practices: facet counts 146 -> 117
             # ms). SQLite, which reads rows by rowid, gains nothing measurable from it.
             models.Index(fields=["id", "is_published", "kind"], name="practice_visible_idx"),
-            # The GIN index for full-text search (practice_search_vector_gin) is
-            # PostgreSQL-only, so migration 0004 creates it there and nowhere else.
         ]
 
     def __str__(self):
@@ -292,3 +281,4 @@ reversion.register(TaggedItem)
 # The facet index's tables live beside the models they index (facet_store.py).
 from .facet_store import FacetKey, FacetValue  # noqa: E402, F401
 from .link_store import LinkCheck  # noqa: E402, F401
+from .search_store import PracticeVector  # noqa: E402, F401

@@ -9,7 +9,7 @@ stemmed by the French rules would not meet the French reader's query, nor the En
 one). Kept per database:
 - `search_document`: the folded English words (portal/text.py), as a reader sees them;
   what tests and the readable side compare against.
-- PostgreSQL: `search_vector` (English) and `search_vector_<lang>`, each parsed with
+- PostgreSQL: one `PracticeVector` row per language (search_store.py), parsed with
   that language's configuration (portal_<language>: its Snowball stemmer after
   unaccent, migration 0017), the English fallback with portal_english. GIN-indexed.
 - SQLite: `search_stems`, every language's stems in one column marked by language
@@ -22,15 +22,11 @@ from django.db.models import Value
 
 from portal.text import words
 
-from .models import Practice
+from .models import Practice, PracticeVector
 from .stemming import ORIGINAL, STEMMERS, stem_tokens, with_variants
 from .translation import PRACTICE_TEXT
 
 LANGUAGES = tuple(STEMMERS)
-
-
-def vector_field(language):
-    return "search_vector" if language == ORIGINAL else f"search_vector_{language}"
 
 
 def pg_config(language):
@@ -88,7 +84,7 @@ def vectors_for(documents):
         if language != ORIGINAL:
             own = " ".join(words(own))
             vector = SearchVector(Value(own), config=pg_config(language)) + vector
-        vectors[vector_field(language)] = vector
+        vectors[language] = vector
     return vectors
 
 
@@ -103,7 +99,7 @@ def refresh_search_documents(practice_ids):
         .prefetch_related("themes", "tags", "partners")
     )
     postgres = connection.vendor == "postgresql"
-    changed = []
+    changed, vectors = [], []
     for practice in practices:
         related = {
             "themes": practice.themes.all(),
@@ -113,16 +109,27 @@ def refresh_search_documents(practice_ids):
         documents = {lang: _texts(practice, lang, **related) for lang in LANGUAGES}
         practice.search_document = search_document_for(practice, **related)
         if postgres:
-            for name, vector in vectors_for(documents).items():
-                setattr(practice, name, vector)
+            vectors += [
+                PracticeVector(
+                    practice=practice, language=lang, vector=vector, sort_title=practice.sort_title
+                )
+                for lang, vector in vectors_for(documents).items()
+            ]
         else:
             practice.search_stems = stems_for(documents)
         changed.append(practice)
-    fields = [
-        "search_document",
-        *([vector_field(lang) for lang in LANGUAGES] if postgres else ["search_stems"]),
-    ]
+    fields = ["search_document"] if postgres else ["search_document", "search_stems"]
     Practice.objects.bulk_update(changed, fields, batch_size=200)
+    # A language's rows written together share heap pages: a search reads one
+    # language's rows, and interleaved with the other four it touched five times the
+    # pages.
+    PracticeVector.objects.bulk_create(
+        sorted(vectors, key=lambda row: (row.language, row.practice.pk)),
+        batch_size=200,
+        update_conflicts=True,
+        unique_fields=["practice", "language"],
+        update_fields=["vector", "sort_title"],
+    )
 
 
 def store_search_vectors(queryset):
@@ -130,8 +137,13 @@ def store_search_vectors(queryset):
     that have no translations (the synthetic seeder): every language's document is then
     the English one, stemmed as English."""
     if connection.vendor == "postgresql":
-        english = SearchVector("search_document", config=pg_config(ORIGINAL))
-        queryset.update(**{vector_field(lang): english for lang in LANGUAGES})
+        ids, params = queryset.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            # Parsed once per practice (MATERIALIZED), then stored under every language,
+            # a language's rows together: see refresh_search_documents.
+            cursor.execute(
+                _STORE_ENGLISH.format(ids=ids), [pg_config(ORIGINAL), *params, list(LANGUAGES)]
+            )
         return
     rows = []
     for pk, document in queryset.values_list("pk", "search_document"):
@@ -145,3 +157,17 @@ def store_search_vectors(queryset):
             )
         )
     Practice.objects.bulk_update(rows, ["search_stems"], batch_size=500)
+
+
+_STORE_ENGLISH = """
+    WITH parsed AS MATERIALIZED (
+        SELECT id, to_tsvector(%s::regconfig, search_document) AS vector, sort_title
+        FROM practices_practice WHERE id IN ({ids})
+    )
+    INSERT INTO practices_practicevector (practice_id, language, vector, sort_title)
+    SELECT parsed.id, language, parsed.vector, parsed.sort_title
+    FROM parsed CROSS JOIN unnest(%s::text[]) AS language
+    ORDER BY language, parsed.id
+    ON CONFLICT (practice_id, language)
+    DO UPDATE SET vector = EXCLUDED.vector, sort_title = EXCLUDED.sort_title
+"""

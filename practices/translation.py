@@ -63,7 +63,5 @@ reversion.register(
     exclude=(
         "search_document",
         "search_stems",
-        "search_vector",
-        *(f"search_vector_{lang}" for lang in ("fr", "de", "es", "it")),
     ),
 )

@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from cities.models import City
 from portal.text import words
-from practices import browse as browse_module
 from practices import facet_bitmaps
 from practices.browse import Browse
 from practices.models import Practice
@@ -428,7 +427,7 @@ def test_theme_counts_elsewhere_match_the_browser_they_link_to(client):
         assert themes[slug] == browser > 0
 
 
-@pytest.mark.parametrize("read_by_id", [0, browse_module.READ_BY_ID])
+@pytest.mark.parametrize("probed", [0, facet_bitmaps.PROBED])
 @pytest.mark.parametrize("walk_limit", [10, facet_bitmaps.WALK_LIMIT])
 @pytest.mark.parametrize(
     "query",
@@ -437,6 +436,7 @@ def test_theme_counts_elsewhere_match_the_browser_they_link_to(client):
         "theme=volunteering",
         "q=language",
         "q=refugee&country=DE",
+        "q=migrants&theme=volunteering&year_from=2010",
         "kind=publication&sort=newest",
         "sort=city",
         "country=IT&country=ES&sort=title",
@@ -444,11 +444,12 @@ def test_theme_counts_elsewhere_match_the_browser_they_link_to(client):
     ],
 )
 def test_every_way_of_reading_a_page_gives_the_filtered_sql_slice(
-    query, read_by_id, walk_limit, monkeypatch, superuser
+    query, probed, walk_limit, monkeypatch, superuser
 ):
-    # read_by_id 0 sends every title-ordered page through the index walk, walk_limit 10
-    # makes the walk give up and leave the page to SQL: each path against the plain one.
-    monkeypatch.setattr(browse_module, "READ_BY_ID", read_by_id)
+    # probed 0 sends every title-ordered page through the index walk and makes every
+    # id set a bytea of bits on PostgreSQL; walk_limit 10 makes the walk give up and
+    # leave the page to SQL: each path against the plain one.
+    monkeypatch.setattr(facet_bitmaps, "PROBED", probed)
     monkeypatch.setattr(facet_bitmaps, "WALK_LIMIT", walk_limit)
     walked = []
     real_walk = facet_bitmaps.walk
@@ -468,5 +469,5 @@ def test_every_way_of_reading_a_page_gives_the_filtered_sql_slice(
             )
     # A search's relevance is the title order where the database does not rank.
     title_ordered = "sort=" not in query and ("q=" not in query or connection.vendor == "sqlite")
-    if read_by_id == 0 and walk_limit > 10 and title_ordered:
+    if probed == 0 and walk_limit > 10 and title_ordered:
         assert walked and None not in walked, "the title-ordered pages were walked"
