@@ -6,6 +6,9 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -70,3 +73,13 @@ def test_the_portal_version_is_the_packages():
     with open(ROOT / "pyproject.toml", "rb") as pyproject:
         version = tomllib.load(pyproject)["project"]["version"]
     assert version == settings.PORTAL_VERSION
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_postgresql_sessions_run_without_jit_compilation():
+    # The export's statement is estimated far past jit_above_cost; compiling it cost
+    # more than running it (portal/settings.py).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
