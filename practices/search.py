@@ -6,10 +6,10 @@ for the stem "volunt", "bénévoles" for "benevol" in French pages. Accents and 
 on both sides. PostgreSQL parses with the language's configuration (portal_french...:
 unaccent, then its Snowball stemmer; migration 0017) and ranks with ts_rank over the
 GIN-indexed vector of that language (one narrow row per practice and language,
-search_store.py). SQLite looks the stems (practices/stemming.py) up
-in one FTS5 index (kept in step by triggers, see ensure_sqlite_fts) and orders
-"relevance" by title. Either is one index lookup: a LIKE over 100,000 documents cost
-~400 ms, and the browser runs the search once per facet.
+search_store.py). SQLite looks the stems (practices/stemming.py) up in one FTS5 index
+(kept in step by triggers, see ensure_sqlite_fts) and orders "relevance" by title.
+Either is one index lookup: a LIKE over 100,000 documents cost ~400 ms, and a page
+looks up its search for the counts and, ranked on PostgreSQL, again for its order.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -89,10 +89,11 @@ def _postgres(queryset, terms, language):
 
 
 def matching_ids(practices, query, candidates=None):
-    """A bitmap of the `practices` (a queryset) matching `query`, among `candidates` (a
-    bitmap) if given. PostgreSQL reads only the narrow vector rows: through the practices, the
-    same ids cost a probe of each match's practice row (31 ms against 15 for a
-    one-word search at 100,000 practices)."""
+    """A bitmap of the practices matching `query` (drafts too: the facets' sets keep a
+    visitor's own), among `candidates` (a bitmap) if given. `practices` is every
+    practice (this module sits below the models). PostgreSQL reads only the narrow
+    vector rows: through the practices, the same ids cost a probe of each match's
+    practice row (31 ms against 15 for a one-word search at 100,000 practices)."""
     terms, language = query_words(query), search_language()
     if connections[practices.db].vendor == "postgresql":
         rows, field = _matches(terms, language), "practice_id"
