@@ -14,8 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from portal.database_settings import add_replicas, without_jit
 from portal.env import env_bool, env_int, env_list, env_rate
-from portal.replica_settings import add_replicas
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -266,13 +266,7 @@ DATABASE_REPLICAS = add_replicas(
     connect_timeout=env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2),
 )
 DATABASE_ROUTERS = ["portal.dbrouter.PrimaryReplicaRouter"]
-for _database in DATABASES.values():
-    if _database["ENGINE"] == "django.db.backends.postgresql":
-        # No JIT compilation: the export's statement (eight grouped lists joined) is
-        # estimated at 10^18, far past jit_above_cost, and compiling it took 3 of its
-        # 5 seconds at 100,000 practices for nothing back. A libpq startup option, so
-        # it costs no round trip; a DATABASE_URL that sets ?options= keeps its own.
-        _database.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+without_jit(DATABASES)  # the primary and every replica
 # A replica further behind than this (or not answering) serves no reads until the next
 # check, which each server process makes at most every DATABASE_REPLICA_CHECK_SECONDS.
 DATABASE_REPLICA_MAX_LAG_MS = env_int("DATABASE_REPLICA_MAX_LAG_MS", 1000)

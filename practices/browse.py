@@ -171,6 +171,8 @@ class Browse:
         self._memo = None
         # The results as a bitmap, once the facets are counted here (not from the cache).
         self._matching = None
+        # Every match of the search, when looked up among all practices (ranked_ids).
+        self._searched = None
         self.data = self._applied()
 
     def _notices(self):
@@ -229,7 +231,7 @@ class Browse:
         ordered = Practice.objects.sorted_by(self.sort).values_list("pk", flat=True)
         if results.query.order_by != ordered.query.order_by:
             # The order depends on a filter the bitmaps cannot apply (a search's rank).
-            return ranked_ids(self.query, matching, bottom, top)
+            return ranked_ids(self.query, matching, bottom, top, self._searched)
         if len(matching) <= facet_bitmaps.PROBED:
             by_id = facet_bitmaps.among(Practice.objects.sorted_by(self.sort), matching)
             return list(by_id.values_list("pk", flat=True)[bottom:top])
@@ -251,8 +253,8 @@ class Browse:
     def _count(self):
         """{facet: [(value, label, count)]}: every facet counted over the practices
         matching every filter but its own, from the values' bitmaps (facet_bitmaps.py).
-        A facet filter's set is the union of its values' members; the other filters
-        (search, years) are one query of ids. The facets not ticked share one set, the
+        A facet filter's set is the union of its values' members; the search and the
+        years are a query of ids each. The facets not ticked share one set, the
         results'; the kind facet counts before the kind filter (a default is a filter)."""
         counted = [spec.param for spec in facet_index.counted_facets()]
         index = facet_bitmaps.index(counted, self.states)
@@ -274,14 +276,12 @@ class Browse:
             # not say so again (which read every match's row: 2x slower). They need only
             # look among the practices some count will meet: those in every facet's set
             # but at most one's, when the facets narrow that far.
-            candidates = [within(name) for name in [*sets, ""]]
-            candidates = None if None in candidates else facet_bitmaps.union_of(candidates)
-            if candidates is not None and not facet_bitmaps.few_enough(candidates, index):
-                candidates = None
+            candidates = facet_bitmaps.candidates([within(n) for n in [*sets, ""]], index)
             if "q" in rest:
                 rest.remove("q")
                 if query_words(self.query):  # else the search is ignored (see notices)
                     sets["q"] = matching_ids(Practice.objects.all(), self.query, candidates)
+                    self._searched = sets["q"] if candidates is None else None
             if rest:
                 ids = self.filterset.narrowed_by(rest, Practice.objects.all())
                 if candidates is not None:

@@ -199,11 +199,15 @@ def walk(ordered, within, bottom, top):
 CANDIDATES_SHARE = 0.25
 
 
-def few_enough(candidates, index):
-    """Whether `candidates` are at most CANDIDATES_SHARE of the practices in `index`
-    (every practice has one kind, so the kind values' members count them all)."""
+def candidates(sets, index):
+    """The union of `sets` (each a bitmap, or None for every practice) when it is at
+    most CANDIDATES_SHARE of the practices in `index` (every practice has one kind, so
+    the kind values' members count them all); None when it is not worth naming."""
+    if None in sets:
+        return None
+    found = union_of(sets)
     everyone = sum(len(members) for _label, members in index.get("kind", {}).values())
-    return len(candidates) <= CANDIDATES_SHARE * everyone
+    return found if len(found) <= CANDIDATES_SHARE * everyone else None
 
 
 # Up to this many ids, `among` lists them and the database probes an index once per id.
@@ -224,6 +228,17 @@ def among(queryset, candidates, field="pk"):
     else:
         return queryset.alias(in_candidates=_in_bits(field, candidates)).filter(in_candidates=1)
     return queryset.filter(**{f"{field}__in": listed})
+
+
+def outside(queryset, excluded, field="pk"):
+    """`queryset` without the rows whose `field` is in the bitmap `excluded`, as bits
+    (PostgreSQL) or JSON (SQLite): for a set described more briefly by what it lacks."""
+    if not excluded:
+        return queryset
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.alias(in_excluded=_in_bits(field, excluded)).exclude(in_excluded=1)
+    listed = RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(excluded)),))
+    return queryset.exclude(**{f"{field}__in": listed})
 
 
 def _in_bits(field, candidates):
