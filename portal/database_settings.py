@@ -29,11 +29,19 @@ def add_replicas(databases, urls, *, conn_max_age, connect_timeout):
     return aliases
 
 
-def without_jit(databases):
-    """No JIT compilation on PostgreSQL connections. The export's statement (eight
-    grouped lists joined) is estimated at 10^18, far past jit_above_cost, and compiling
-    it took 3 of its 5 seconds at 100,000 practices for nothing back. A libpq startup
-    option costs no round trip; a DATABASE_URL that sets ?options= keeps its own."""
+# Session settings every PostgreSQL connection opens with (libpq's startup option: no
+# round trip). No JIT compilation: the export's statement (eight grouped lists joined)
+# is estimated at 10^18, far past jit_above_cost, and compiling it took 3 of its 5
+# seconds at 100,000 practices for nothing back. Random reads priced as on SSD or in
+# memory (1.1, PostgreSQL's advice for those), not spinning disks (4): at a million
+# practices a one-word search otherwise read all five million search vectors (700 ms)
+# rather than its language's matches through their GIN index (350 ms).
+SESSION_OPTIONS = "-c jit=off -c random_page_cost=1.1"
+
+
+def with_session_options(databases):
+    """SESSION_OPTIONS on every PostgreSQL connection; a DATABASE_URL that sets
+    ?options= keeps its own."""
     for config in databases.values():
         if config["ENGINE"] == "django.db.backends.postgresql":
-            config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+            config.setdefault("OPTIONS", {}).setdefault("options", SESSION_OPTIONS)

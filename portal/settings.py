@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.database_settings import add_replicas, without_jit
+from portal.database_settings import add_replicas, with_session_options
 from portal.env import env_bool, env_int, env_list, env_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -266,7 +266,7 @@ DATABASE_REPLICAS = add_replicas(
     connect_timeout=env_int("DATABASE_REPLICA_CONNECT_TIMEOUT", 2),
 )
 DATABASE_ROUTERS = ["portal.dbrouter.PrimaryReplicaRouter"]
-without_jit(DATABASES)  # the primary and every replica
+with_session_options(DATABASES)  # the primary and every replica
 # A replica further behind than this (or not answering) serves no reads until the next
 # check, which each server process makes at most every DATABASE_REPLICA_CHECK_SECONDS.
 DATABASE_REPLICA_MAX_LAG_MS = env_int("DATABASE_REPLICA_MAX_LAG_MS", 1000)

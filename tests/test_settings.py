@@ -77,9 +77,10 @@ def test_the_portal_version_is_the_packages():
 
 @pytest.mark.django_db
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
-def test_postgresql_sessions_run_without_jit_compilation():
-    # The export's statement is estimated far past jit_above_cost; compiling it cost
-    # more than running it (portal/settings.py).
+def test_postgresql_sessions_open_with_the_portals_planner_settings():
+    # The export's statement is estimated far past jit_above_cost, and compiling it cost
+    # more than running it; a search at a million practices read every vector under
+    # the default price of a random read (portal/database_settings.py).
     with connection.cursor() as cursor:
-        cursor.execute("SHOW jit")
-        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SELECT current_setting('jit'), current_setting('random_page_cost')")
+        assert cursor.fetchone() == ("off", "1.1")
