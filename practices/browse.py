@@ -25,7 +25,7 @@ from . import facet_bitmaps, facet_index
 from . import facets as registry
 from .filters import PARAMS, SORTS, PracticeFilter
 from .models import Practice
-from .search import matching_ids, query_words, ranked_ids
+from .search import found_by, query_words, ranked_page
 from .stemming import ORIGINAL, search_language
 
 TOP_VALUES = 8
@@ -171,8 +171,8 @@ class Browse:
         self._memo = None
         # The results as a bitmap, once the facets are counted here (not from the cache).
         self._matching = None
-        # Every match of the search, when looked up among all practices (ranked_ids).
-        self._searched = None
+        # The search's matches (search.Found), once counted here.
+        self._found = None
         self.data = self._applied()
 
     def _notices(self):
@@ -220,7 +220,7 @@ class Browse:
     def page_ids(self, bottom, top):
         """The ids of results bottom..top, in the page's order. With the results' bitmap
         at hand (the facets were counted here): PostgreSQL's ranked search reads the
-        matches' narrow vector rows (search.ranked_ids); a few thousand results are read
+        matches' ranks (search.ranked_page); a few thousand results are read
         by id; a broad set in title order walks the title index and keeps the ids in
         the set (a page of a 12,000-practice theme reads about 200 index entries, where
         sorting the 12,000 took 40 ms). Otherwise SQL filters and sorts."""
@@ -231,7 +231,7 @@ class Browse:
         ordered = Practice.objects.sorted_by(self.sort).values_list("pk", flat=True)
         if results.query.order_by != ordered.query.order_by:
             # The order depends on a filter the bitmaps cannot apply (a search's rank).
-            return ranked_ids(self.query, matching, bottom, top, self._searched)
+            return ranked_page(self._found, matching, bottom, top)
         if len(matching) <= facet_bitmaps.PROBED:
             by_id = facet_bitmaps.among(Practice.objects.sorted_by(self.sort), matching)
             return list(by_id.values_list("pk", flat=True)[bottom:top])
@@ -280,8 +280,9 @@ class Browse:
             if "q" in rest:
                 rest.remove("q")
                 if query_words(self.query):  # else the search is ignored (see notices)
-                    sets["q"] = matching_ids(Practice.objects.all(), self.query, candidates)
-                    self._searched = sets["q"] if candidates is None else None
+                    practices = Practice.objects.all()
+                    self._found = found_by(practices, self.query, candidates, self.sort)
+                    sets["q"] = self._found.ids
             if rest:
                 ids = self.filterset.narrowed_by(rest, Practice.objects.all())
                 if candidates is not None:

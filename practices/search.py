@@ -12,10 +12,15 @@ Either is one index lookup: a LIKE over 100,000 documents cost ~400 ms, and a pa
 looks up its search for the counts and, ranked on PostgreSQL, again for its order.
 """
 
+import heapq
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection, connections
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
+from pyroaring import BitMap
 
 from portal.text import words
 
@@ -88,35 +93,83 @@ def _postgres(queryset, terms, language):
     )
 
 
-def matching_ids(practices, query, candidates=None):
-    """A bitmap of the practices matching `query` (drafts too: the facets' sets keep a
-    visitor's own), among `candidates` (a bitmap) if given. `practices` is every
-    practice (this module sits below the models). PostgreSQL reads only the narrow
-    vector rows: through the practices, the same ids cost a probe of each match's
-    practice row (31 ms against 15 for a one-word search at 100,000 practices)."""
+@dataclass
+class Found:
+    """A search's matches: their ids as a bitmap and, where PostgreSQL ranks them for
+    the page's order, each one's (id, rank); with the practices and query they came
+    from, for ranked_page()."""
+
+    practices: Any
+    query: str
+    ids: BitMap
+    ranks: list | None = None
+
+
+def found_by(practices, query, candidates=None, sort=""):
+    """The practices matching `query` (drafts too: the facets' sets keep a visitor's
+    own), among `candidates` (a bitmap) if given, as Found; for the "relevance" `sort`,
+    with each one's rank (PostgreSQL). `practices` is every practice (this module sits
+    below the models). PostgreSQL reads only the narrow vector rows: through the
+    practices, the same ids cost a probe of each match's practice row (31 ms against
+    15 for a one-word search at 100,000 practices)."""
     terms, language = query_words(query), search_language()
-    if connections[practices.db].vendor == "postgresql":
-        rows, field = _matches(terms, language), "practice_id"
+    ranked = sort == "relevance"
+    if connections[practices.db].vendor != "postgresql":
+        rows, field, ranked = apply_search(practices, query, language), "pk", False
     else:
-        rows, field = apply_search(practices, query, language), "pk"
+        rows, field = _matches(terms, language), "practice_id"
     if candidates is not None:
         rows = facet_bitmaps.among(rows, candidates, field)
-    return facet_bitmaps.ids(rows, field)
+    if not ranked:
+        return Found(practices, query, facet_bitmaps.ids(rows, field))
+    rows = rows.annotate(rank=_rank(terms, language)).values_list(field, "rank").order_by()
+    sql, params = rows.query.sql_with_params()
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        ranks = cursor.fetchall()
+    return Found(practices, query, BitMap([pk for pk, _rank in ranks]), ranks)
 
 
-def ranked_ids(query, within, bottom, top, searched=None):
-    """PostgreSQL: the ids bottom..top of the practices in the bitmap `within` (all of
-    which match `query`), in the order sorted_by("relevance") gives them: from the
-    vectors' narrow rows alone, where the practices' order reads each match's wide row
-    (a one-word search at 100,000 practices: 18 ms against 167). `searched`, if given,
-    is every practice matching `query`: when fewer of them are outside `within` than
-    in it (a search under no facet but the default), the statement names those."""
-    terms, language = query_words(query), search_language()
-    rows = _matches(terms, language)
-    if searched is not None and len(searched) - len(within) < len(within):
-        rows = facet_bitmaps.outside(rows, searched - within, "practice_id")
+def ranked_page(found, within, bottom, top):
+    """PostgreSQL: the ids bottom..top of the practices in the bitmap `within` (all in
+    `found`, ranked), in the order sorted_by("relevance") gives them: rank, title, id.
+    From the ranks the counts' query read, not a second pass over the matches (at a
+    million practices 350 ms): those ranked above the page's last rank come in title
+    order from their ids (a few), those tied at it by walking the title index (a
+    synthetic set ranks 275,000 matches in six values). Left to SQL where the walk
+    gives up."""
+    if found.ranks is None:
+        return ranked_ids(found.query, within, bottom, top)
+    kept = [(rank, pk) for pk, rank in found.ranks if pk in within]
+    if len(kept) <= bottom:
+        return []
+    last = heapq.nlargest(top, kept)[-1][0] if top < len(kept) else min(kept)[0]
+    above = [(rank, pk) for rank, pk in kept if rank > last]
+    tied = BitMap([pk for rank, pk in kept if rank == last])
+    by_title = found.practices.sorted_by("title")
+    titled = facet_bitmaps.among(by_title, BitMap([pk for _rank, pk in above]))
+    place = {pk: i for i, pk in enumerate(titled.values_list("pk", flat=True))} if above else {}
+    above.sort(key=lambda pair: (-pair[0], place.get(pair[1], -1)))
+    page = [pk for _rank, pk in above][bottom:top]
+    lo, hi = max(bottom - len(above), 0), top - len(above)
+    if hi <= lo:
+        return page
+    if len(tied) <= facet_bitmaps.PROBED:
+        titled = facet_bitmaps.among(by_title, tied)
+        rest = list(titled.values_list("pk", flat=True)[lo:hi])
     else:
-        rows = facet_bitmaps.among(rows, within, "practice_id")
+        rest = facet_bitmaps.walk(by_title.values_list("pk", flat=True), tied, lo, hi)
+    if rest is None:
+        return ranked_ids(found.query, within, bottom, top)
+    return page + rest
+
+
+def ranked_ids(query, within, bottom, top):
+    """PostgreSQL, in SQL: the ids bottom..top of the practices in the bitmap `within`
+    (all of which match `query`), in the order sorted_by("relevance") gives them, from
+    the vectors' narrow rows alone (the practices' order reads each match's wide row)."""
+    terms, language = query_words(query), search_language()
+    rows = facet_bitmaps.among(_matches(terms, language), within, "practice_id")
     rows = rows.order_by(_rank(terms, language).desc(), "sort_title", "practice_id")
     return list(rows.values_list("practice_id", flat=True)[bottom:top])
 

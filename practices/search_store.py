@@ -23,7 +23,8 @@ class PracticeVector(models.Model):
     sort_title = models.CharField(max_length=300)
 
     class Meta:
-        ordering = ["practice", "language"]
+        # By the column: "practice" would follow the practices' own ordering, a join.
+        ordering = ["practice_id", "language"]
         constraints = [
             # Upserts find a practice's row per language by it; a ranked page reads the
             # matches' rows by it when a few facets narrow the search.

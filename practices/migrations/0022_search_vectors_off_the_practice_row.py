@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["practice", "language"],
+                "ordering": ["practice_id", "language"],
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("practice", "language"), name="practice_vector_unique"
