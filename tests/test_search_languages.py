@@ -137,7 +137,7 @@ def test_a_practice_has_one_vector_per_language_that_follows_its_title():
     refresh_search_documents([practice.pk])
     rows = PracticeVector.objects.filter(practice=practice)
     assert {row.language for row in rows} == languages
-    # A ranked page breaks ties by this copy (search.ranked_ids): it must follow.
+    # SQL breaks a ranked page's ties by this copy (search.ranked_ids): it must follow.
     assert {row.sort_title for row in rows} == {"zebra crossings for newcomers"}
     assert practice.slug in found("zebra") and practice.slug in found("zebra", "it")
     practice.delete()
