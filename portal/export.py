@@ -147,14 +147,18 @@ def _batches(rows):
         yield batch
 
 
-def _csv_stream(rows, columns, bom, batches=None):
+def _csv_stream(rows, columns, bom, batches=None, lines=None):
     """The header, then one string per batch of rows: one write per thousand rows keeps
     the per-row cost down to formatting. `batches`, if given, are lists of rows whose
-    cells are finished already (csv_cell()'s, made in SQL): written as they come."""
+    cells are finished already (csv_cell()'s, made in SQL): written as they come.
+    `lines`, if given, are strings of whole CSV lines (PostgreSQL writes them)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
     yield (BOM if bom else "") + buffer.getvalue()
+    if lines is not None:
+        yield from lines
+        return
     if batches is None:
         batches = ([[csv_cell(c) for c in row] for row in batch] for batch in _batches(rows))
     for batch in batches:
@@ -185,11 +189,20 @@ def wants_json(request):
 
 
 def export_response(
-    request, *, queryset, columns, name, filters=None, row_count=None, rows=None, csv_batches=None
+    request,
+    *,
+    queryset,
+    columns,
+    name,
+    filters=None,
+    row_count=None,
+    rows=None,
+    csv_batches=None,
+    csv_lines=None,
 ):
     """Stream `queryset` as `name-YYYY-MM-DD.csv` (or .json with ?format=json). `rows`
     replaces reading the queryset; `csv_batches`, for the CSV, gives batches of rows of
-    finished cells.
+    finished cells, or `csv_lines` strings of finished lines.
 
     HEAD gets the same headers, the row count included, without the rows: a client can
     check what an export holds (`curl -I`) without the database building it.
@@ -207,10 +220,10 @@ def export_response(
         rows = _rows(queryset, columns, request) if rows is None else rows
         response = StreamingHttpResponse(_json_stream(rows, columns), content_type=content_type)
     else:
-        if csv_batches is None and rows is None:
+        if csv_batches is None and csv_lines is None and rows is None:
             rows = _rows(queryset, columns, request)
         bom = request.GET.get("bom") == "1"
-        stream = _csv_stream(rows, columns, bom, batches=csv_batches)
+        stream = _csv_stream(rows, columns, bom, batches=csv_batches, lines=csv_lines)
         response = StreamingHttpResponse(stream, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Row-Count"] = str(row_count)
@@ -237,7 +250,8 @@ def export_rows(request, *, queryset, columns, name, filters=None):
     if finished and connection.vendor == "postgresql":
         rows = queryset.count()
         sql, params = grouped_statement(queryset, columns, request, connection, rows)
-        return response(row_count=rows, csv_batches=_fetch(queryset.db, sql, params))
+        lines = ("".join(line for (line,) in batch) for batch in _fetch(queryset.db, sql, params))
+        return response(row_count=rows, csv_lines=lines)
     expressions, keys = {}, []
     for column in columns:
         key, expression = column.expression(request, finished)

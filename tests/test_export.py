@@ -208,6 +208,27 @@ def test_list_cells_are_joined_and_neutralised_by_the_database(client):
     assert record["published"] is True
 
 
+def test_every_line_is_what_pythons_csv_module_writes(client):
+    # PostgreSQL writes each line itself (portal/export_sql.py); the bytes must be the
+    # csv module's, quoting and line ends included, for cells with commas, quotes and
+    # line breaks.
+    factories.practice(
+        slug="awkward-cells",
+        title='Help, "quickly"',
+        summary='First line,\nsecond line\r\nthird "quoted" line',
+    )
+    body = read(client.get(EXPORT))
+    parsed = list(csv.reader(io.StringIO(body, newline="")))
+    written = io.StringIO()
+    csv.writer(written, lineterminator="\r\n").writerows(parsed)
+    assert body == written.getvalue()
+    row = next(r for r in rows(client.get(EXPORT)) if r["slug"] == "awkward-cells")
+    assert (row["title"], row["summary"]) == (
+        'Help, "quickly"',
+        'First line,\nsecond line\r\nthird "quoted" line',
+    )
+
+
 def test_a_list_led_by_a_formula_is_neutralised_as_a_whole(client):
     practice = factories.practice(slug="led-by-formula")
     practice.contacts.add(factories.contact(name="@admin", role="-lead"))
