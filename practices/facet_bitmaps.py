@@ -230,17 +230,6 @@ def among(queryset, candidates, field="pk"):
     return queryset.filter(**{f"{field}__in": listed})
 
 
-def outside(queryset, excluded, field="pk"):
-    """`queryset` without the rows whose `field` is in the bitmap `excluded`, as bits
-    (PostgreSQL) or JSON (SQLite): for a set described more briefly by what it lacks."""
-    if not excluded:
-        return queryset
-    if connections[queryset.db].vendor == "postgresql":
-        return queryset.alias(in_excluded=_in_bits(field, excluded)).exclude(in_excluded=1)
-    listed = RawSQL("SELECT value FROM json_each(%s)", (json.dumps(list(excluded)),))
-    return queryset.exclude(**{f"{field}__in": listed})
-
-
 def _in_bits(field, candidates):
     bits = bytearray((candidates.max() >> 3) + 1)
     for i in candidates:
