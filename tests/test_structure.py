@@ -21,6 +21,7 @@ LAYERS = (
         "portal.export_sql",
         "portal.fairuse",
         "portal.http",
+        "portal.markup",
         "portal.templatetags",
         "portal.verification",
         "portal.translated",
