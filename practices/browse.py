@@ -8,13 +8,11 @@ practices in Python. The page also reads the same parameters the export uses, so
 `/practices/export.csv?<same query>` gives the same rows in the same order.
 """
 
-from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.http import QueryDict
-from django.utils.text import slugify
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from modeltranslation.manager import get_translatable_fields_for_model as translated_fields
 
@@ -23,90 +21,15 @@ from sources.versioning import cache_key
 
 from . import facet_bitmaps, facet_index
 from . import facets as registry
+from .facet_display import Facet, in_display_order
 from .filters import PARAMS, SORTS, PracticeFilter
 from .models import Practice
 from .search import found_by, query_words, ranked_page
 from .stemming import ORIGINAL, search_language
 
-TOP_VALUES = 8
-# Above this many values a facet renders collapsed (top values, selected ones, and a
-# "show all" link): the city and organisation facets reach thousands of values, and
-# rendering them all tripled the unfiltered page's time for a list nobody scrolls.
-INLINE_LIMIT = 60
 # Counts are keyed on the content version, so they are never stale; the timeout only
 # bounds how long a combination nobody asks for again holds memory.
 CACHE_SECONDS = 60 * 60
-
-
-class ValueCount(NamedTuple):
-    """One value of a facet as the page shows it. A tuple, not a dataclass: the city
-    and organisation facets hold thousands, and the cache pickles them all (4x faster)."""
-
-    value: str
-    label: str
-    count: int
-    selected: bool = False
-
-    # Built here rather than in the template: a page draws about 160 values, and the
-    # template's slugify and {% blocktranslate count %} cost 10 ms of a 75 ms page.
-    @property
-    def html_id(self):
-        return slugify(self.value)
-
-    @property
-    def count_label(self):
-        return ngettext("%(counter)s practice", "%(counter)s practices", self.count) % {
-            "counter": self.count
-        }
-
-
-@dataclass
-class Facet:
-    """A facet's values, in display order. A long facet (more than INLINE_LIMIT values)
-    shows its top values and a link that expands it; ticked values always show.
-
-    The values are held as plain (value, label, count) tuples, and become ValueCount
-    objects only where the page reads them: the organisation facet has 67,000 values at
-    a million practices, and building (or unpickling) an object for each took 0.5 s."""
-
-    name: str
-    label: str
-    rows: list = field(default_factory=list)
-    chosen: frozenset = frozenset()
-    expanded: bool = False
-
-    def _value(self, row):
-        return ValueCount(*row, row[0] in self.chosen)
-
-    @property
-    def values(self):
-        return [self._value(row) for row in self.rows]
-
-    @property
-    def size(self):
-        return len(self.rows)
-
-    @property
-    def selected(self):
-        return [self._value(row) for row in self.rows if row[0] in self.chosen]
-
-    @property
-    def top(self):
-        return self.top_of(TOP_VALUES)
-
-    def top_of(self, n):
-        return [self._value(row) for row in self.rows[:n]]
-
-    @property
-    def collapsed(self):
-        return len(self.rows) > INLINE_LIMIT and not self.expanded
-
-    @property
-    def rest(self):
-        rows = self.rows[TOP_VALUES:]
-        if self.collapsed:
-            rows = [row for row in rows if row[0] in self.chosen] if self.chosen else []
-        return [self._value(row) for row in rows]
 
 
 @dataclass
@@ -324,8 +247,7 @@ class Browse:
             rows = [(v, label or v, n) for v, label, n in counted.get(name, []) if v]
             present = {row[0] for row in rows}
             rows += [(v, self.labels[name][v], 0) for v in selected - present]
-            rows.sort(key=lambda row: (-row[2], row[1].lower()))
-            facets.append(Facet(name, spec.label, rows, selected))
+            facets.append(Facet(name, spec.label, in_display_order(rows), selected))
         return facets
 
     def facets(self, order="count", expand=""):
