@@ -128,10 +128,7 @@ def found_by(practices, query, candidates=None, sort=""):
     # rows, then sorting them by rank, cost 20 ms of the page's 130.
     rows = rows.annotate(rank=_rank(terms, language)).values("rank")
     rows = rows.annotate(ids=ArrayAgg(field)).values_list("rank", "ids").order_by()
-    sql, params = rows.query.sql_with_params()
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        ranks = [(rank, BitMap(ids)) for rank, ids in cursor.fetchall()]
+    ranks = [(rank, BitMap(ids)) for rank, ids in facet_bitmaps.rows(rows)]
     ranks.sort(key=itemgetter(0), reverse=True)
     return Found(practices, query, facet_bitmaps.union_of(ids for _rank, ids in ranks), ranks)
 
