@@ -48,9 +48,11 @@ def test_the_bench_commands_report_their_figures(capsys):
         # ratio, results
         figures = r"\s+[\d.]+" * 5 + r"\s+\d+\s+[\d.]+\s+\d+"
         assert re.search(rf"{re.escape(scenario)}{figures}", out), out
+    assert re.search(r"machine: a 1,000,000-step Python loop takes \d+ ms", out), out
     call_command("bench_export")
     out = capsys.readouterr().out
     # The export without parameters: the kinds the browser shows by default.
     rows = Practice.objects.published().of_browser_kinds().count()
     assert f"{rows} rows ({rows} in the header)" in out
     assert "rows/s" in out and "peak Python memory" in out
+    assert re.search(r"machine: a 1,000,000-step Python loop takes \d+ ms", out), out

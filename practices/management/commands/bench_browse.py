@@ -22,7 +22,7 @@ from django.http import QueryDict
 
 from cities.models import Country
 from practices import facet_bitmaps
-from practices.benchmarking import client, consume
+from practices.benchmarking import client, consume, speed_line
 from practices.browse import Browse
 from practices.models import Practice, TargetGroup, Theme
 
@@ -109,7 +109,8 @@ class Command(BaseCommand):
             raise CommandError("No practices: load fixtures or run seed_synthetic first.")
         browser = client()
         self.stdout.write(
-            f"{connection.vendor}, {total} practices, {runs} runs per scenario (server time)"
+            f"{connection.vendor}, {total} practices, {runs} runs per scenario (server time); "
+            + speed_line()
         )
         self.stdout.write(
             f"{'scenario':<24}{'cold ms':>9}{'p95':>8}{'written':>9}{'warm ms':>9}{'p95':>8}"

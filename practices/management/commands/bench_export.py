@@ -17,7 +17,7 @@ import tracemalloc
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from practices.benchmarking import client, consume
+from practices.benchmarking import client, consume, speed_line
 
 
 def export(browser, params, count=False):
@@ -63,5 +63,6 @@ class Command(BaseCommand):
             f"{connection.vendor}: {rows} rows ({response['X-Row-Count']} in the header), "
             f"{size / 1e6:.1f} MB {format} in {elapsed:.1f} s = {rate:,.0f} rows/s; "
             f"first bytes after {first_byte * 1000:.0f} ms; "
-            f"peak Python memory {peak / 1e6:.1f} MB (tracemalloc), max RSS {max_rss:.0f} MB"
+            f"peak Python memory {peak / 1e6:.1f} MB (tracemalloc), max RSS {max_rss:.0f} MB; "
+            + speed_line()
         )
