@@ -177,11 +177,12 @@ def ranked_page(found, within, bottom, top):
 
 def ranked_ids(query, within, bottom, top):
     """PostgreSQL, in SQL: the ids bottom..top of the practices in the bitmap `within`
-    (all of which match `query`), in the order sorted_by("relevance") gives them, from
-    the vectors' narrow rows alone (the practices' order reads each match's wide row)."""
+    (all of which match `query`), in the order sorted_by("relevance") gives them. Only
+    where ranked_page's walk gives up (a narrow set, a deep page): it ranks every match
+    and reads each one's title from its practice row."""
     terms, language = query_words(query), search_language()
     rows = facet_bitmaps.among(_matches(terms, language), within, "practice_id")
-    rows = rows.order_by(_rank(terms, language).desc(), "sort_title", "practice_id")
+    rows = rows.order_by(_rank(terms, language).desc(), "practice__sort_title", "practice_id")
     return list(rows.values_list("practice_id", flat=True)[bottom:top])
 
 

@@ -110,9 +110,7 @@ def refresh_search_documents(practice_ids):
         practice.search_document = search_document_for(practice, **related)
         if postgres:
             vectors += [
-                PracticeVector(
-                    practice=practice, language=lang, vector=vector, sort_title=practice.sort_title
-                )
+                PracticeVector(practice=practice, language=lang, vector=vector)
                 for lang, vector in vectors_for(documents).items()
             ]
         else:
@@ -128,7 +126,7 @@ def refresh_search_documents(practice_ids):
         batch_size=200,
         update_conflicts=True,
         unique_fields=["practice", "language"],
-        update_fields=["vector", "sort_title"],
+        update_fields=["vector"],
     )
 
 
@@ -161,13 +159,13 @@ def store_search_vectors(queryset):
 
 _STORE_ENGLISH = """
     WITH parsed AS MATERIALIZED (
-        SELECT id, to_tsvector(%s::regconfig, search_document) AS vector, sort_title
+        SELECT id, to_tsvector(%s::regconfig, search_document) AS vector
         FROM practices_practice WHERE id IN ({ids})
     )
-    INSERT INTO practices_practicevector (practice_id, language, vector, sort_title)
-    SELECT parsed.id, language, parsed.vector, parsed.sort_title
+    INSERT INTO practices_practicevector (practice_id, language, vector)
+    SELECT parsed.id, language, parsed.vector
     FROM parsed CROSS JOIN unnest(%s::text[]) AS language
     ORDER BY language, parsed.id
     ON CONFLICT (practice_id, language)
-    DO UPDATE SET vector = EXCLUDED.vector, sort_title = EXCLUDED.sort_title
+    DO UPDATE SET vector = EXCLUDED.vector
 """

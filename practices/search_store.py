@@ -4,10 +4,10 @@ Off the practice row because a search reads every match twice: its id (for the f
 counts) and its vector (for the rank). On the practice row, five vectors of about 400
 bytes each made it 2.8 kB wide; a one-word search at 100,000 practices then read 18,000
 heap pages for the ids (80 ms) and ranked in 167 ms. Here the ids with their ranks
-take about 20 ms. `sort_title` is the practice's own, copied so that SQL can rank a
-page without reading the practice rows (search.ranked_ids). Written only by
-search_documents.py, whenever it writes the practice's search document; empty on
-SQLite, which indexes `Practice.search_stems` with FTS5 instead.
+take about 20 ms. Nothing else is copied here: a ranked page breaks rank ties by the
+practices' own title index (search.ranked_page). Written only by search_documents.py,
+whenever it writes the practice's search document; empty on SQLite, which indexes
+`Practice.search_stems` with FTS5 instead.
 """
 
 from django.contrib.postgres.search import SearchVectorField
@@ -20,7 +20,6 @@ class PracticeVector(models.Model):
     )
     language = models.CharField(max_length=2)
     vector = SearchVectorField()
-    sort_title = models.CharField(max_length=300)
 
     class Meta:
         # By the column: "practice" would follow the practices' own ordering, a join.
