@@ -1,11 +1,12 @@
 """format_html_join() for the long lists a page draws in Python (facet values, map
-markers): the same escaping, a tenth of its per-value overhead.
+markers): the same escaping, with less work per value.
 
 Django's escape() wraps the standard library's html.escape() (the same five
 characters) in a lazy-string check, and format_html() runs it through
-conditional_escape() for every value: for a browser page's 1,400 values, 4 ms of its
-80. Here each value is escaped once by html.escape(), unless it is already HTML
-(has __html__, as conditional_escape() honours), and the joined result marked safe.
+conditional_escape() for every value: the browser's map (1,300 values) rendered in 7.0 ms
+through format_html_join() and in 3.0 through this. Here each value is escaped once by
+html.escape(), unless it is already HTML (has __html__, as conditional_escape()
+honours), and the joined result marked safe.
 """
 
 from html import escape
