@@ -8,6 +8,8 @@ practices: "malmo" finds "Malmö", "kraków" finds "Krakow".
 import re
 import unicodedata
 
+from django.utils.translation import ngettext
+
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # Letters that NFKD does not split into base letter + accent.
 _EXTRA = str.maketrans(
@@ -51,3 +53,9 @@ def in_sentence(label):
 
     text = str(label)
     return text if (get_language() or "").startswith("de") else text.lower()
+
+
+def practice_count(count):
+    """ "1 practice", "12 practices", in the active language: the count beside a facet
+    value and beside a city in a map's list."""
+    return ngettext("%(counter)s practice", "%(counter)s practices", count) % {"counter": count}

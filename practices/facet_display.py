@@ -7,7 +7,8 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from django.utils.text import slugify
-from django.utils.translation import ngettext
+
+from portal.text import practice_count
 
 TOP_VALUES = 8
 # Above this many values a facet renders collapsed (top values, selected ones, and a
@@ -17,8 +18,9 @@ INLINE_LIMIT = 60
 
 
 class ValueCount(NamedTuple):
-    """One value of a facet as the page shows it. A tuple, not a dataclass: the city
-    and organisation facets hold thousands, and the cache pickles them all (4x faster)."""
+    """One value of a facet as the page shows it, built only where the page reads it
+    (Facet keeps and the cache pickles plain tuples). A tuple, not a dataclass: cheap
+    to build by the thousand."""
 
     value: str
     label: str
@@ -33,9 +35,7 @@ class ValueCount(NamedTuple):
 
     @property
     def count_label(self):
-        return ngettext("%(counter)s practice", "%(counter)s practices", self.count) % {
-            "counter": self.count
-        }
+        return practice_count(self.count)
 
 
 @dataclass

@@ -8,9 +8,10 @@ msgids the template used ({% blocktranslate %}), so the catalogues keep them.
 
 from django import template
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 
 from portal.markup import join_html
+from portal.text import practice_count
 
 register = template.Library()
 
@@ -53,13 +54,12 @@ def map_list(city_map):
 
 
 def _item(place):
-    count = ngettext("%(counter)s practice", "%(counter)s practices", place.count)
     why = "" if place.on_map else " " + gettext("(not on the map: %(why)s)")
     return (
         place.url,
         CURRENT if place.current else NONE,
         place.name,
         place.country,
-        count % {"counter": place.count},
+        practice_count(place.count),
         why % {"why": place.why_not_on_map} if why else why,
     )
