@@ -151,7 +151,7 @@ def _csv_stream(rows, columns, bom, batches=None, lines=None):
     """The header, then one string per batch of rows: one write per thousand rows keeps
     the per-row cost down to formatting. `batches`, if given, are lists of rows whose
     cells are finished already (csv_cell()'s, made in SQL): written as they come.
-    `lines`, if given, are strings of whole CSV lines (PostgreSQL writes them)."""
+    `lines`, if given, are whole CSV lines (PostgreSQL's COPY writes them), in batches."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
@@ -237,7 +237,8 @@ def export_response(
 def export_rows(request, *, queryset, columns, name, filters=None):
     """Stream `queryset` with SqlColumns: one statement, read as plain tuples in batches
     (a server-side cursor on PostgreSQL, chunked reads on SQLite), written to CSV (or
-    JSON) a batch at a time. Memory holds one batch, whatever the number of rows.
+    JSON) a batch at a time; a CSV on PostgreSQL comes as lines from COPY (_copied).
+    Memory holds one batch, whatever the number of rows.
 
     The CSV's cells come finished from the database (SqlColumn.expression), so Python
     only hands each batch to the csv module: a call per cell (csv_cell) was half of a
@@ -250,8 +251,7 @@ def export_rows(request, *, queryset, columns, name, filters=None):
     if finished and connection.vendor == "postgresql":
         rows = queryset.count()
         sql, params = grouped_statement(queryset, columns, request, connection, rows)
-        lines = ("".join(line for (line,) in batch) for batch in _fetch(queryset.db, sql, params))
-        return response(row_count=rows, csv_lines=lines)
+        return response(row_count=rows, csv_lines=_copied(queryset.db, sql, params))
     expressions, keys = {}, []
     for column in columns:
         key, expression = column.expression(request, finished)
@@ -296,6 +296,28 @@ def _fetch(db, sql, params):
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(BATCH_ROWS):
             yield batch
+
+
+def _copied(db, sql, params):
+    """The CSV lines of `sql`'s rows as PostgreSQL's COPY writes them, a batch of lines
+    at a time. COPY quotes a cell as the csv module does (when it holds a comma, a
+    quote or a line break, its quotes doubled), in C as it sends each row: building
+    the line in SQL (a regular expression and a CASE per cell) was a third of a
+    100,000-row export's statement. COPY ends a line with LF, the csv module (and
+    RFC 4180) with CRLF; each row arrives alone, so its last byte is that LF.
+
+    Params are bound on the client (COPY takes none); only ORM-compiled SQL is here."""
+    with connections[db].cursor() as cursor:
+        copy_sql = f"COPY ({sql}) TO STDOUT (FORMAT csv)"
+        with cursor.cursor.copy(copy_sql, params) as copy:
+            batch = []
+            for row in copy:
+                batch.append(bytes(row[:-1]))
+                if len(batch) >= BATCH_ROWS:
+                    yield b"\r\n".join(batch) + b"\r\n"
+                    batch = []
+            if batch:
+                yield b"\r\n".join(batch) + b"\r\n"
 
 
 def url_prefix(request, list_url_name):

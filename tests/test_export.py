@@ -7,6 +7,9 @@ import re
 import tracemalloc
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -15,6 +18,7 @@ from portal.export import csv_cell
 from practices.exports import PRACTICE_COLUMNS
 from practices.models import Practice, Theme
 from practices.search_documents import store_search_vectors
+from practices.views import practice_export
 
 from . import factories
 from .expectations import expected_slugs
@@ -209,13 +213,17 @@ def test_list_cells_are_joined_and_neutralised_by_the_database(client):
 
 
 def test_every_line_is_what_pythons_csv_module_writes(client):
-    # PostgreSQL writes each line itself (portal/export_sql.py); the bytes must be the
-    # csv module's, quoting and line ends included, for cells with commas, quotes and
-    # line breaks.
+    # PostgreSQL's COPY writes each line (portal/export.py); the bytes must be the csv
+    # module's, quoting and line ends included, for cells with commas, quotes and line
+    # breaks, a lone quote, a closing carriage return and an empty text (COPY's own CSV
+    # quotes that one, to tell it from NULL).
     factories.practice(
         slug="awkward-cells",
         title='Help, "quickly"',
         summary='First line,\nsecond line\r\nthird "quoted" line',
+        results='"',
+        funding="x\r",
+        beneficiaries="",
     )
     body = read(client.get(EXPORT))
     parsed = list(csv.reader(io.StringIO(body, newline="")))
@@ -227,6 +235,7 @@ def test_every_line_is_what_pythons_csv_module_writes(client):
         'Help, "quickly"',
         'First line,\nsecond line\r\nthird "quoted" line',
     )
+    assert (row["results"], row["funding"], row["beneficiaries"]) == ('"', "x\r", "")
 
 
 def test_a_list_led_by_a_formula_is_neutralised_as_a_whole(client):
@@ -425,3 +434,30 @@ def test_every_cell_of_the_export_is_what_the_models_say(
                 got[1],
                 [h for h, a, b in zip(header, got, want, strict=True) if a != b],
             )
+
+
+def test_an_abandoned_download_leaves_the_connection_usable(rf, monkeypatch):
+    # A researcher who cancels mid-file: the server closes the response while PostgreSQL
+    # is still sending rows (its COPY is cancelled) or SQLite still holds a cursor; the
+    # worker's next request must find its connection ready. Called as a WSGI server
+    # calls the view, not through the test client, which closes the response itself.
+    monkeypatch.setattr("portal.export.BATCH_ROWS", 50)
+    make_synthetic(1_000)
+    request = rf.get(EXPORT, {"q": "synthetic"})
+    request.user = AnonymousUser()
+    response = practice_export(request)
+    stream = iter(response)
+    header, first_batch = next(stream), next(stream)
+    assert header.startswith(b"id,slug,url,")
+    assert first_batch.count(b"\r\n") == 50
+    # Without close_old_connections: it would close the test's connection, held in a
+    # transaction, not the view's.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    assert Practice.objects.filter(slug__startswith="synthetic-").count() == 1_000
+    request = rf.get(EXPORT, {"q": "synthetic 00"})
+    request.user = AnonymousUser()
+    assert b"".join(practice_export(request)).count(b"\r\n") == 101
