@@ -12,6 +12,7 @@ the portal version.
 import csv
 import io
 import json
+import time
 from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
@@ -20,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connections
 from django.db.models import TextField, Value
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -32,7 +33,7 @@ from .export_sql import (
     Neutralised,
     Related,
     TrueFalse,
-    grouped_statement,
+    ordered_statement,
     split_joined,
 )
 
@@ -70,16 +71,16 @@ class SqlColumn:
     field: int = 0
     base: str = ""
 
-    def expression(self, request, finished):
-        """(key, expression): the raw value, or with `finished` the CSV cell itself. Equal
-        keys are one expression, read once."""
+    def expression(self, request, finished, stored=None):
+        """(key, expression): the raw value, or with `finished` the CSV cell itself (a
+        list's from `stored`, {column name: its joined cell}). Equal keys are one
+        expression, read once."""
         sql = self.sql
         if isinstance(sql, Related):
             if not finished:
                 return id(sql), Joined(sql.values(sql.fields))
-            return id(self), Joined(
-                sql.values(sql.fields[self.field : self.field + 1]), between="; "
-            )
+            # The whole cell neutralised by its first character, as csv_cell does.
+            return id(self), Neutralised(Coalesce(stored[self.name], Value("")))
         if not finished or self.cell == NUMBER:
             return id(self), sql
         if self.cell == BOOL:
@@ -234,11 +235,12 @@ def export_response(
     return response
 
 
-def export_rows(request, *, queryset, columns, name, filters=None):
+def export_rows(request, *, queryset, columns, name, filters=None, lists=None):
     """Stream `queryset` with SqlColumns: one statement, read as plain tuples in batches
     (a server-side cursor on PostgreSQL, chunked reads on SQLite), written to CSV (or
     JSON) a batch at a time; a CSV on PostgreSQL comes as lines from COPY (_copied).
-    Memory holds one batch, whatever the number of rows.
+    Memory holds one batch, whatever the number of rows. `lists(queryset)` gives the
+    CSV its list cells stored: (the queryset joined to them, {column name: cell}).
 
     The CSV's cells come finished from the database (SqlColumn.expression), so Python
     only hands each batch to the csv module: a call per cell (csv_cell) was half of a
@@ -247,16 +249,19 @@ def export_rows(request, *, queryset, columns, name, filters=None):
         export_response, request, queryset=queryset, columns=columns, name=name, filters=filters
     )
     finished = not wants_json(request)
-    connection = connections[queryset.db]
-    if finished and connection.vendor == "postgresql":
-        rows = queryset.count()
-        sql, params = grouped_statement(queryset, columns, request, connection, rows)
-        return response(row_count=rows, csv_lines=_copied(queryset.db, sql, params))
+    stored = None
+    if finished and lists is not None:
+        queryset, stored = lists(queryset)
     expressions, keys = {}, []
     for column in columns:
-        key, expression = column.expression(request, finished)
+        key, expression = column.expression(request, finished, stored)
         expressions.setdefault(key, (f"_export_{len(expressions)}", expression))
         keys.append(key)
+    if finished and connections[queryset.db].vendor == "postgresql":
+        cells = [expressions[key][1] for key in keys]
+        sql, params = ordered_statement(queryset, cells)
+        rows = queryset.count()
+        return response(row_count=rows, csv_lines=_copied(queryset.db, sql, params))
     names = [alias for alias, _sql in expressions.values()]
     query = queryset.annotate(**dict(expressions.values())).values_list(*names)
     batches, selected = _tuples(query)
@@ -306,10 +311,14 @@ def _copied(db, sql, params):
     100,000-row export's statement. COPY ends a line with LF, the csv module (and
     RFC 4180) with CRLF; each row arrives alone, so its last byte is that LF.
 
-    Params are bound on the client (COPY takes none); only ORM-compiled SQL is here."""
-    with connections[db].cursor() as cursor:
-        copy_sql = f"COPY ({sql}) TO STDOUT (FORMAT csv)"
-        with cursor.cursor.copy(copy_sql, params) as copy:
+    Params are bound on the client (COPY takes none); only ORM-compiled SQL is here.
+    Django's cursor has no copy(): the statement is added to its query log (DEBUG, a
+    test's CaptureQueriesContext) by hand, with the whole download's time."""
+    connection = connections[db]
+    copy_sql = f"COPY ({sql}) TO STDOUT (FORMAT csv)"
+    started = time.monotonic()
+    try:
+        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql, params) as copy:
             batch = []
             for row in copy:
                 batch.append(bytes(row[:-1]))
@@ -318,6 +327,10 @@ def _copied(db, sql, params):
                     batch = []
             if batch:
                 yield b"\r\n".join(batch) + b"\r\n"
+    finally:
+        if connection.queries_logged:
+            took = time.monotonic() - started
+            connection.queries_log.append({"sql": copy_sql, "time": f"{took:.3f}"})
 
 
 def url_prefix(request, list_url_name):

@@ -1,17 +1,17 @@
 """The SQL of the one-statement export (export_rows): related rows joined into one
 string per record, and a CSV cell finished in SQL (formulas neutralised, booleans;
-on PostgreSQL its quoting is left to COPY).
+on PostgreSQL its quoting is left to COPY, ordered_statement).
 
-Two ways to a list cell: a correlated subquery per record (Joined: the JSON export on
-both databases, the CSV on SQLite), or, for a CSV on PostgreSQL, one GROUP BY per
-related table over the records the export holds, joined to them (grouped_statement).
-PostgreSQL runs a correlated subquery in its leader process, once a row and list:
-eleven of them were nearly all of a 100,000-row export's time there.
+A list is joined by a correlated subquery per record (Joined: the JSON export; the
+stored cells of the CSV on SQLite), or by one GROUP BY per related table for many
+records at once (Related.grouped: the stored cells on PostgreSQL, which runs a
+correlated subquery in its leader process, once a row and list).
 """
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connections
 from django.db.models import F, Func, OuterRef, Subquery, TextField, Value, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Concat, RowNumber
@@ -45,8 +45,9 @@ class Related:
     def grouped(self, fields, ids=None):
         """(sql, params) of (pid, c0, c1...): for each of `fields`, the CSV cell (values
         joined by "; " in order, not yet neutralised) of each record whose id the SQL
-        `ids` selects (None: of every record that has any). One GROUP BY for all of
-        them, over the rows already sorted by record and `order`. PostgreSQL.
+        query `ids` (sql, params) selects (None: of every record that has any). One
+        GROUP BY for all of them, over the rows already sorted by record and `order`.
+        PostgreSQL.
 
         Not string_agg(... ORDER BY ...): PostgreSQL 15 sorts each record's few values
         apart, a sort set up per record and list (themes at 100,000 practices: 275 ms
@@ -56,7 +57,7 @@ class Related:
         contacts against their names' order."""
         rows = self.rows
         if ids is not None:
-            rows = rows.filter(**{f"{self.path}__in": RawSQL(ids, ())})  # noqa: S611
+            rows = rows.filter(**{f"{self.path}__in": RawSQL(*ids)})  # noqa: S611
         # _fields: the value, NULL as "" (csv_cell writes a None in a list as "").
         values = {f"f{i}": _fields((field,)) for i, field in enumerate(fields)}
         # annotate().values(...), not values(pid=...): see values().
@@ -111,15 +112,12 @@ class Joined(Subquery):
             else:
                 joined = f"(SELECT group_concat(%s || s.v, '') FROM {sql} s)"  # noqa: S608
             return f"COALESCE({joined}, '')", (SEPARATOR, *params)
-        # A CSV cell (SQLite: PostgreSQL groups them, see grouped_statement), neutralised
-        # as a whole as csv_cell does, by its first character, reading the list once.
-        # The CASE's three group_concat()s are one aggregate to SQLite (it computes equal
-        # ones once; a wrapping subquery per cell cost 5 % of the export), so the
-        # separator is a quoted literal: as parameters, the three would differ.
-        between = "'" + self.between.replace("'", "''") + "'"
-        cell, cell_params = _neutralised(f"group_concat(COALESCE(s.v, ''), {between})")
-        wrapped = f"COALESCE((SELECT {cell} FROM {sql} s), '')"  # noqa: S608
-        return wrapped, (*cell_params, *params)
+        # A list as csv_cell joins it: by `between`, a None as "".
+        if postgres:
+            joined = f"array_to_string(ARRAY(SELECT COALESCE(s.v, '') FROM {sql} s), %s)"  # noqa: S608
+            return joined, (*params, self.between)
+        joined = f"(SELECT group_concat(COALESCE(s.v, ''), %s) FROM {sql} s)"  # noqa: S608
+        return f"COALESCE({joined}, '')", (self.between, *params)
 
 
 def _neutralised(sql):
@@ -166,65 +164,20 @@ class TrueFalse(Func):
         return f"CASE WHEN {sql} THEN 'true' ELSE 'false' END", params
 
 
-# The ids of the records an export holds, inside grouped_statement's statement.
-IN_EXPORT = 'SELECT "_id" FROM m'
+def ordered_statement(query, expressions):
+    """(sql, params) of `expressions` (finished cells) for each record of `query`, in
+    the given column order and the query's row order, each cell NULL where empty: for
+    PostgreSQL's COPY, whose CSV writes NULL as nothing and quotes an empty text.
 
-
-# From this many records on, an export groups every list's whole link table rather than
-# only its own records' rows: reading the table is then cheaper than matching each
-# link row against the records (75 ms a list at 100,000 practices).
-WHOLE_TABLES_FROM = 20_000
-
-
-def grouped_statement(query, columns, request, connection, rows):
-    """(sql, params) of a CSV export on PostgreSQL with its lists grouped, not
-    correlated: the records' own cells and their place in the order, once, as m; then
-    one GROUP BY per related table over m's records, joined to them.
-
-    Cost: each list reads its link rows once (for a large export, `rows` records, a
-    scan of the whole link table; for a few records, an index lookup each), where a
-    correlated subquery paid an executor start per record and list."""
-    q = connection.ops.quote_name
+    The cells and each record's place in the order are computed once (`m`), then read
+    in order: the ORM picks its own order for a SELECT's columns, COPY writes them as
+    they come."""
     ordering = query.query.order_by or query.model._meta.ordering
-    own = {"_id": F("pk"), "_rn": Window(RowNumber(), order_by=list(ordering))}
-    for i, column in enumerate(columns):
-        if not isinstance(column.sql, Related):
-            own[f"_c{i}"] = column.expression(request, True)[1]
+    own = {"_rn": Window(RowNumber(), order_by=list(ordering))}
+    own.update({f"_c{i}": expression for i, expression in enumerate(expressions)})
     base = query.annotate(**own).values_list(*own).order_by()
-    base_sql, base_params = base.query.sql_with_params()
-    # One GROUP BY per Related, for every field its columns show (a theme's names and
-    # slugs together).
-    shown = {}
-    for column in columns:
-        if isinstance(column.sql, Related):
-            shown.setdefault(id(column.sql), (column.sql, []))[1].append(column.field)
-    joins, join_params, where = [], [], {}
-    ids = None if rows >= WHOLE_TABLES_FROM else IN_EXPORT
-    for g, (related, fields) in enumerate(shown.values()):
-        picked = sorted(set(fields))
-        grouped_sql, params = related.grouped([related.fields[f] for f in picked], ids)
-        joins.append(f"LEFT JOIN ({grouped_sql}) g{g} ON g{g}.{q('pid')} = m.{q('_id')}")
-        join_params += params
-        for k, f in enumerate(picked):
-            where[(id(related), f)] = f"g{g}.{q(f'c{k}')}"
-    cells, cell_params = [], []
-    for i, column in enumerate(columns):
-        if not isinstance(column.sql, Related):
-            cells.append(f"m.{q(f'_c{i}')}")
-            continue
-        cell, params = _neutralised(f"COALESCE({where[(id(column.sql), column.field)]}, '')")
-        cells.append(cell)
-        cell_params += params
+    sql, params = base.query.sql_with_params()
+    q = connections[base.db].ops.quote_name
+    cells = ", ".join(f"NULLIF(m.{q(f'_c{i}')}::text, '')" for i in range(len(expressions)))
     # Only quoted aliases and ORM-compiled SQL are interpolated; values are params.
-    names = [f"c{i}" for i in range(len(cells))]
-    cells_sql = ", ".join(f"{cell} AS {q(name)}" for cell, name in zip(cells, names, strict=True))
-    # NULLIF: COPY's CSV writes NULL as nothing and an empty text as "" (to tell them
-    # apart), where the csv module writes both as nothing.
-    line = ", ".join(f"NULLIF(t.{q(name)}::text, '')" for name in names)
-    sql = (
-        f"WITH m AS MATERIALIZED ({base_sql}) "  # noqa: S608
-        f"SELECT {line} FROM ("
-        f"SELECT {cells_sql}, m.{q('_rn')} AS {q('_rn')} FROM m {' '.join(joins)}"
-        f") t ORDER BY t.{q('_rn')}"
-    )
-    return sql, (*base_params, *cell_params, *join_params)
+    return f"WITH m AS MATERIALIZED ({sql}) SELECT {cells} FROM m ORDER BY m.{q('_rn')}", params  # noqa: S608

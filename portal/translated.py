@@ -21,6 +21,11 @@ def _language():
     return language if language in settings.MODELTRANSLATION_LANGUAGES else None
 
 
+def active_language():
+    """The content language a query made now is in: the active one, else the original."""
+    return _language() or settings.MODELTRANSLATION_DEFAULT_LANGUAGE
+
+
 def localized(path, language=None):
     """The expression for `path` ("title", "themes__name") in `language` (the active one
     if None)."""

@@ -8,6 +8,7 @@ from portal.export import export_rows
 from sources.admin_base import CitationInline, TranslatedCuratedAdmin
 from sources.admin_verify import StaleFilter, VerifiedAdminMixin
 
+from . import list_cells
 from .admin_review import ReviewAdminMixin
 from .duplicates import likely_duplicate_ids, similar_to
 from .exports import PRACTICE_COLUMNS
@@ -135,6 +136,7 @@ class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, TranslatedCuratedAdmin
             columns=PRACTICE_COLUMNS,
             name="practices-selection",
             filters={"admin_selection": "1"},
+            lists=list_cells.attach,
         )
 
 

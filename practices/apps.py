@@ -14,10 +14,14 @@ class PracticesConfig(AppConfig):
         from .facet_index import ensure_facet_index
         from .facet_signals import connect_practices
         from .fixtures import KINDS
+        from .list_cells import connect as connect_list_cells
+        from .list_cells import ensure_list_cells
         from .search import ensure_sqlite_fts
 
         register(*KINDS)
         connect_practices()
+        connect_list_cells()
 
         post_migrate.connect(ensure_sqlite_fts, sender=self)
         post_migrate.connect(ensure_facet_index, sender=self)
+        post_migrate.connect(ensure_list_cells, sender=self)

@@ -6,7 +6,7 @@ from taggit.models import Tag, TaggedItem
 
 from sources.records import Kind, check_boolean, check_text_list, check_url
 
-from . import facet_index
+from . import facet_index, list_cells
 from .models import FundingSource, Practice, TargetGroup, Theme
 from .search_documents import refresh_search_documents
 from .translation import PRACTICE_TEXT
@@ -100,6 +100,7 @@ def _after_load(loader):
     # Set-based: a fraction of a second for the knowledge base, ~10 s at 100,000.
     if loader.report.changed:
         facet_index.rebuild()
+        list_cells.rebuild()
 
 
 def _refresh_search(loader):

@@ -279,6 +279,7 @@ reversion.register(TaggedItem)
 
 
 # The facet index's tables live beside the models they index (facet_store.py).
+from .cell_store import ListCells  # noqa: E402, F401
 from .facet_store import FacetKey, FacetValue  # noqa: E402, F401
 from .link_store import LinkCheck  # noqa: E402, F401
 from .search_store import PracticeVector  # noqa: E402, F401

@@ -8,7 +8,7 @@ from portal.http import get_or_404
 from sources.models import SourceDocument
 from sources.versioning import conditional_on_content
 
-from . import cite
+from . import cite, list_cells
 from .browse import Browse
 from .exports import PRACTICE_COLUMNS
 from .filters import SORTS
@@ -89,6 +89,7 @@ def practice_export(request):
         columns=PRACTICE_COLUMNS,
         name="practices",
         filters=browse.filters_in_force(),
+        lists=list_cells.attach,
     )
 
 

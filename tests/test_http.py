@@ -88,9 +88,9 @@ def test_head_on_an_export_counts_the_rows_without_reading_them(client):
     assert head["X-Row-Count"] == get["X-Row-Count"] != "0"
     assert body.count(b"\r\n") == int(get["X-Row-Count"]) + 1
     assert not head.content
-    # The rows themselves (with their citations, tags...) are never read for HEAD.
-    assert not any("practices_citation" in sql for sql in head_sql)
+    # The rows themselves (with their lists: citations, tags...) are never read for HEAD.
+    assert not any("practices_listcells" in sql for sql in head_sql)
     get_sql = [q["sql"] for q in get_queries]
-    assert any("practices_citation" in sql for sql in get_sql)
+    assert any("practices_listcells" in sql for sql in get_sql)
     # GET reads every row, citations and tags included, in one statement.
     assert len(get_sql) == 1

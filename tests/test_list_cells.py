@@ -1,0 +1,258 @@
+"""The export's stored list cells: what a rebuild would make, after every kind of write,
+so that an export read right after an edit shows it."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from reversion.models import Version
+from taggit.models import Tag, TaggedItem
+
+from benchmarks.models import Factor, Illustration
+from cities.models import Contact, Organisation
+from practices import list_cells
+from practices.cell_store import ListCells
+from practices.models import FundingSource, Practice, TargetGroup, Theme
+from sources.models import Citation, SourceDocument
+from tests import factories
+from tests.admin_forms import edit_in_admin, form_data
+
+pytestmark = pytest.mark.django_db
+CELLS = [column.name for column in list_cells.LIST_COLUMNS]
+
+
+def cells_state():
+    """{(practice, language): cells} of every row with a list in it (a practice with
+    none may have a row of empty cells or no row: the export reads both as empty)."""
+    rows = ListCells.objects.values_list("practice_id", "language", *CELLS)
+    return {(pid, lang): cells for pid, lang, *cells in rows if any(cells)}
+
+
+def linked(relation):
+    return Practice.objects.filter(**{f"{relation}__isnull": False}).distinct()
+
+
+def rename_theme_in_french():
+    theme = Theme.objects.filter(practices__isnull=False).first()
+    theme.name_fr = "Aaa thème renommé"
+    theme.save()
+
+
+def change_a_theme_slug():
+    theme = Theme.objects.filter(practices__isnull=False).first()
+    theme.slug = "renamed-theme"
+    theme.save()
+
+
+def rename_a_target_group():
+    group = TargetGroup.objects.filter(practices__isnull=False).first()
+    group.name_en = "Aaa renamed group"
+    group.save()
+
+
+def rename_a_funding_source():
+    source = FundingSource.objects.filter(practices__isnull=False).first()
+    source.name_en = "Aaa renamed funder"
+    source.save()
+
+
+def change_a_partners_slug():
+    partner = Organisation.objects.filter(partner_practices__isnull=False).first()
+    partner.slug = "renamed-partner"
+    partner.save()
+
+
+def rename_a_partner_so_it_sorts_first():
+    # The cell holds slugs in the order of the names: a rename reorders it.
+    for candidate in linked("partners"):
+        partners = list(candidate.partners.order_by("name"))
+        if len(partners) > 1:
+            partners[-1].name = "AAA first now"
+            partners[-1].save()
+            return
+    raise AssertionError("no practice with two partners in the knowledge base")
+
+
+def change_a_contacts_role():
+    contact = Contact.objects.filter(practices__isnull=False, is_public=True).first()
+    contact.role = "Renamed role"
+    contact.save()
+
+
+def make_a_contact_private():
+    contact = Contact.objects.filter(practices__isnull=False, is_public=True).first()
+    contact.is_public = False
+    contact.save()
+
+
+def link_a_contact_from_its_side():
+    contact = factories.contact(name="Linked from the contact")
+    contact.practices.add(*Practice.objects.all()[:3])
+
+
+def clear_a_contacts_practices_from_its_side():
+    Contact.objects.filter(practices__isnull=False, is_public=True).first().practices.clear()
+
+
+def delete_a_contact():
+    Contact.objects.filter(practices__isnull=False, is_public=True).first().delete()
+
+
+def add_and_remove_tags():
+    first, second = Practice.objects.all()[:2]
+    first.tags.add("aaa-new-tag")
+    second.tags.remove(*second.tags.all()[:1])
+
+
+def rename_a_tag():
+    tag = Tag.objects.filter(taggit_taggeditem_items__isnull=False).first()
+    tag.name = "aaa renamed tag"
+    tag.save()
+
+
+def delete_a_tagged_item_directly():
+    practice_rows(TaggedItem).first().delete()
+
+
+def illustrate_a_factor():
+    Illustration.objects.create(
+        practice=Practice.objects.filter(illustrations__isnull=True).first(),
+        factor=Factor.objects.first(),
+    )
+
+
+def change_a_factors_code():
+    factor = Factor.objects.filter(illustrations__isnull=False).first()
+    factor.code = "Z9"
+    factor.save()
+
+
+def move_an_illustration_to_another_practice():
+    illustration = Illustration.objects.first()
+    illustration.practice = Practice.objects.exclude(pk=illustration.practice_id).first()
+    illustration.save()
+
+
+def practice_rows(model):
+    """Rows of a generic relation that point at practices (not at cities, say)."""
+    return model.objects.filter(content_type=ContentType.objects.get_for_model(Practice))
+
+
+def change_a_citations_section():
+    citation = practice_rows(Citation).first()
+    citation.section = "A new section"
+    citation.save()
+
+
+def delete_a_citation():
+    practice_rows(Citation).first().delete()
+
+
+def retitle_a_source_document():
+    document = SourceDocument.objects.filter(citations__isnull=False).first()
+    document.title = "A retitled booklet"
+    document.save()
+
+
+def set_a_practices_lists():
+    practice = Practice.objects.first()
+    practice.themes.set(Theme.objects.all()[:3])
+    practice.target_groups.clear()
+    practice.funding_sources.add(FundingSource.objects.first())
+    practice.partners.add(Organisation.objects.first())
+
+
+def delete_a_theme():
+    Theme.objects.filter(practices__isnull=False).last().delete()
+
+
+def delete_a_practice_with_everything_it_owns():
+    # Its cascade (illustrations, citations, tags) must not write its cells back.
+    practice = linked("illustrations").filter(tags__isnull=False, citations__isnull=False)[0]
+    practice.delete()
+
+
+EDITS = [
+    rename_theme_in_french,
+    change_a_theme_slug,
+    rename_a_target_group,
+    rename_a_funding_source,
+    change_a_partners_slug,
+    rename_a_partner_so_it_sorts_first,
+    change_a_contacts_role,
+    make_a_contact_private,
+    link_a_contact_from_its_side,
+    clear_a_contacts_practices_from_its_side,
+    delete_a_contact,
+    add_and_remove_tags,
+    rename_a_tag,
+    delete_a_tagged_item_directly,
+    illustrate_a_factor,
+    change_a_factors_code,
+    move_an_illustration_to_another_practice,
+    change_a_citations_section,
+    delete_a_citation,
+    retitle_a_source_document,
+    set_a_practices_lists,
+    delete_a_theme,
+    delete_a_practice_with_everything_it_owns,
+]
+
+
+@pytest.mark.parametrize("edit", EDITS, ids=lambda edit: edit.__name__)
+def test_every_kind_of_write_keeps_the_cells_as_a_rebuild_would_make_them(edit):
+    before = cells_state()
+    edit()
+    after_the_edit = cells_state()
+    assert after_the_edit != before, "the edit changed no cell: it tests nothing"
+    # No row outlives its practice (the commit would fail on its foreign key).
+    assert not ListCells.objects.exclude(practice__in=Practice.objects.all()).exists()
+    list_cells.rebuild()
+    assert after_the_edit == cells_state()
+
+
+def test_each_list_column_of_the_export_has_its_stored_cell():
+    stored = {f.name for f in ListCells._meta.get_fields()} - {"id", "practice", "language"}
+    assert stored == set(CELLS)
+    assert len(CELLS) == 11
+
+
+def test_the_export_shows_an_admin_edit_right_away(client, superuser):
+    practice = Practice.objects.published().of_browser_kinds().filter(themes__isnull=False)[0]
+    export = reverse("practices:export")
+
+    def themes_cell():
+        body = b"".join(client.get(export).streaming_content).decode()
+        rows = csv.DictReader(io.StringIO(body))
+        return next(row["theme_slugs"] for row in rows if row["slug"] == practice.slug)
+
+    assert themes_cell() != "volunteering"
+    volunteering = Theme.objects.get(slug="volunteering")
+    response = edit_in_admin(client, superuser, practice, themes=[str(volunteering.pk)])
+    assert response.status_code == 302
+    assert themes_cell() == "volunteering"
+
+
+def test_a_revert_brings_the_cells_back(client, superuser):
+    practice = Practice.objects.get(slug="stockholm-crossroads")
+    loaded = Version.objects.get_for_object(practice).first()
+    before = cells_state()
+    client.force_login(superuser)
+    change = reverse("admin:practices_practice_change", args=[practice.pk])
+    data = form_data(client.get(change))
+    data["themes"] = data["themes"][:1]
+    client.post(change, data)
+    assert cells_state() != before
+    revert = reverse("admin:practices_practice_revision", args=[practice.pk, loaded.pk])
+    response = client.post(revert, form_data(client.get(revert)))
+    assert response.status_code == 302
+    assert cells_state() == before
+
+
+def test_a_database_without_cells_gets_them_after_migrate():
+    made = cells_state()
+    ListCells.objects.all().delete()
+    list_cells.ensure_list_cells()
+    assert made and cells_state() == made
