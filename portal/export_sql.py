@@ -89,8 +89,8 @@ def _fields(fields):
 
 class Joined(Subquery):
     """The values of a one-column ordered subquery (`.values(v=...)`), as one string:
-    each after SEPARATOR (split again by split_joined), or `between` them (a CSV cell,
-    as csv_cell joins a list: an empty value stays, as "").
+    each after SEPARATOR (split again by split_joined), or, on SQLite, `between` them (a
+    stored list cell, as csv_cell joins a list: an empty value stays, as "").
 
     PostgreSQL: array_to_string(ARRAY(subquery)), which keeps the subquery's order.
     SQLite: group_concat over the ordered subquery, which SQLite does not flatten into
@@ -112,10 +112,8 @@ class Joined(Subquery):
             else:
                 joined = f"(SELECT group_concat(%s || s.v, '') FROM {sql} s)"  # noqa: S608
             return f"COALESCE({joined}, '')", (SEPARATOR, *params)
-        # A list as csv_cell joins it: by `between`, a None as "".
-        if postgres:
-            joined = f"array_to_string(ARRAY(SELECT COALESCE(s.v, '') FROM {sql} s), %s)"  # noqa: S608
-            return joined, (*params, self.between)
+        # A list as csv_cell joins it: by `between`, a None as "". Stored list cells on
+        # SQLite only (PostgreSQL groups them: Related.grouped).
         joined = f"(SELECT group_concat(COALESCE(s.v, ''), %s) FROM {sql} s)"  # noqa: S608
         return f"COALESCE({joined}, '')", (self.between, *params)
 

@@ -52,8 +52,9 @@ def attach(queryset):
     """(queryset joined to its practices' cells in the active language, {column name:
     its stored cell}) for export_rows. A practice with no row (one made since the last
     rebuild with no lists) reads as empty lists."""
-    cells = FilteredRelation("list_cells", condition=Q(list_cells__language=active_language()))
-    return queryset.alias(cells=cells), {c.name: F(f"cells__{c.name}") for c in LIST_COLUMNS}
+    row = FilteredRelation("list_cells", condition=Q(list_cells__language=active_language()))
+    stored = {c.name: F(f"stored_lists__{c.name}") for c in LIST_COLUMNS}
+    return queryset.alias(stored_lists=row), stored
 
 
 def rebuild():
