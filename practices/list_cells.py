@@ -67,7 +67,12 @@ def rebuild():
 
 def refresh(practice_ids):
     """Rewrite these practices' cells (deleted ones keep none): per 2,000 practices, a
-    delete and one statement per language."""
+    delete and one statement per language.
+
+    Two writers never rewrite one practice's cells at once: every content write bumps
+    the content version (sources/versioning.py) before these receivers run, and that
+    row's lock holds the second writer until the first commits. Its statements then
+    see, delete and rewrite what the first wrote (a test has two curators try)."""
     ids = sorted({int(pk) for pk in practice_ids if pk is not None})
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK):

@@ -3,9 +3,12 @@ so that an export read right after an edit shows it."""
 
 import csv
 import io
+import threading
+import time
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.urls import reverse
 from reversion.models import Version
 from taggit.models import Tag, TaggedItem
@@ -256,3 +259,56 @@ def test_a_database_without_cells_gets_them_after_migrate():
     ListCells.objects.all().delete()
     list_cells.ensure_list_cells()
     assert made and cells_state() == made
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite runs one writer at a time anyway"
+)
+def test_two_writers_who_touch_one_practice_take_turns(knowledge_base):
+    # Two curators rename two tags of one practice at once. Were they to rewrite its
+    # cells side by side, the second's delete would miss the first's new rows and its
+    # insert fail on them; the content version's row lock makes them take turns.
+    practice = next(p for p in Practice.objects.filter(tags__isnull=False) if p.tags.count() > 1)
+    one, other = practice.tags.order_by("pk")[:2]
+    first_wrote, release, errors = threading.Event(), threading.Event(), []
+
+    def rename(tag, name):
+        tag = Tag.objects.get(pk=tag.pk)
+        tag.name = name
+        tag.save()
+
+    def first():
+        try:
+            with transaction.atomic():
+                rename(one, "renamed by the first curator")
+                first_wrote.set()
+                release.wait(10)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            first_wrote.wait(10)
+            with transaction.atomic():
+                rename(other, "renamed by the second curator")
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    # The second writer is now waiting for the first.
+    time.sleep(0.5)
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    assert errors == []
+    tags = ListCells.objects.get(practice=practice, language="en").tags
+    assert "renamed by the first curator" in tags and "renamed by the second curator" in tags
+    written = cells_state()
+    list_cells.rebuild()
+    assert written == cells_state()
