@@ -37,34 +37,32 @@ def linked(relation):
     return Practice.objects.filter(**{f"{relation}__isnull": False}).distinct()
 
 
+def save_first(queryset, **changes):
+    """Change the first record of `queryset` and save it, as a curator would."""
+    record = queryset.first()
+    for field, value in changes.items():
+        setattr(record, field, value)
+    record.save()
+
+
 def rename_theme_in_french():
-    theme = Theme.objects.filter(practices__isnull=False).first()
-    theme.name_fr = "Aaa thème renommé"
-    theme.save()
+    save_first(Theme.objects.filter(practices__isnull=False), name_fr="Aaa thème renommé")
 
 
 def change_a_theme_slug():
-    theme = Theme.objects.filter(practices__isnull=False).first()
-    theme.slug = "renamed-theme"
-    theme.save()
+    save_first(Theme.objects.filter(practices__isnull=False), slug="renamed-theme")
 
 
 def rename_a_target_group():
-    group = TargetGroup.objects.filter(practices__isnull=False).first()
-    group.name_en = "Aaa renamed group"
-    group.save()
+    save_first(TargetGroup.objects.filter(practices__isnull=False), name_en="Aaa renamed group")
 
 
 def rename_a_funding_source():
-    source = FundingSource.objects.filter(practices__isnull=False).first()
-    source.name_en = "Aaa renamed funder"
-    source.save()
+    save_first(FundingSource.objects.filter(practices__isnull=False), name_en="Aaa renamed funder")
 
 
 def change_a_partners_slug():
-    partner = Organisation.objects.filter(partner_practices__isnull=False).first()
-    partner.slug = "renamed-partner"
-    partner.save()
+    save_first(Organisation.objects.filter(partner_practices__isnull=False), slug="renamed-partner")
 
 
 def rename_a_partner_so_it_sorts_first():
@@ -79,15 +77,11 @@ def rename_a_partner_so_it_sorts_first():
 
 
 def change_a_contacts_role():
-    contact = Contact.objects.filter(practices__isnull=False, is_public=True).first()
-    contact.role = "Renamed role"
-    contact.save()
+    save_first(Contact.objects.filter(practices__isnull=False, is_public=True), role="Renamed role")
 
 
 def make_a_contact_private():
-    contact = Contact.objects.filter(practices__isnull=False, is_public=True).first()
-    contact.is_public = False
-    contact.save()
+    save_first(Contact.objects.filter(practices__isnull=False, is_public=True), is_public=False)
 
 
 def link_a_contact_from_its_side():
@@ -110,9 +104,7 @@ def add_and_remove_tags():
 
 
 def rename_a_tag():
-    tag = Tag.objects.filter(taggit_taggeditem_items__isnull=False).first()
-    tag.name = "aaa renamed tag"
-    tag.save()
+    save_first(Tag.objects.filter(taggit_taggeditem_items__isnull=False), name="aaa renamed tag")
 
 
 def delete_a_tagged_item_directly():
@@ -127,9 +119,7 @@ def illustrate_a_factor():
 
 
 def change_a_factors_code():
-    factor = Factor.objects.filter(illustrations__isnull=False).first()
-    factor.code = "Z9"
-    factor.save()
+    save_first(Factor.objects.filter(illustrations__isnull=False), code="Z9")
 
 
 def move_an_illustration_to_another_practice():
@@ -144,9 +134,7 @@ def practice_rows(model):
 
 
 def change_a_citations_section():
-    citation = practice_rows(Citation).first()
-    citation.section = "A new section"
-    citation.save()
+    save_first(practice_rows(Citation), section="A new section")
 
 
 def delete_a_citation():
@@ -154,9 +142,7 @@ def delete_a_citation():
 
 
 def retitle_a_source_document():
-    document = SourceDocument.objects.filter(citations__isnull=False).first()
-    document.title = "A retitled booklet"
-    document.save()
+    save_first(SourceDocument.objects.filter(citations__isnull=False), title="A retitled booklet")
 
 
 def set_a_practices_lists():
