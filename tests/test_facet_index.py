@@ -192,6 +192,18 @@ def test_writes_of_every_kind_keep_the_index_as_a_rebuild_would_make_it():
 
 
 @pytest.mark.django_db
+def test_a_clear_from_the_other_side_keeps_the_index_as_a_rebuild_would_make_it():
+    # theme.practices.clear() names no practices in its signal: they are read before.
+    theme = Theme.objects.filter(practices__isnull=False).first()
+    before = index_state()
+    theme.practices.clear()
+    after_the_clear = index_state()
+    assert after_the_clear != before
+    facet_index.rebuild()
+    assert after_the_clear == index_state()
+
+
+@pytest.mark.django_db
 def test_each_value_bitmap_holds_exactly_the_practices_its_keys_name():
     practice = Practice.objects.filter(is_published=True).first()
     practice.is_published = False
