@@ -19,6 +19,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import TextField, Value
 from django.db.models.functions import Coalesce, Concat
@@ -252,6 +253,12 @@ def export_rows(request, *, queryset, columns, name, filters=None, lists=None):
     stored = None
     if finished and lists is not None:
         queryset, stored = lists(queryset)
+    elif finished and (listed := [c.name for c in columns if isinstance(c.sql, Related)]):
+        # A caller's mistake, caught here: otherwise a TypeError deep in expression().
+        raise ImproperlyConfigured(
+            f"export_rows: the CSV's list columns ({', '.join(listed)}) read stored cells; "
+            "pass lists= (practices.list_cells.attach)."
+        )
     expressions, keys = {}, []
     for column in columns:
         key, expression = column.expression(request, finished, stored)

@@ -8,13 +8,14 @@ import tracemalloc
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import request_finished
 from django.db import close_old_connections
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from cities.models import City, Contact
-from portal.export import csv_cell
+from portal.export import csv_cell, export_rows
 from practices import list_cells
 from practices.exports import PRACTICE_COLUMNS
 from practices.models import ListCells, Practice, Theme
@@ -463,3 +464,17 @@ def test_an_abandoned_download_leaves_the_connection_usable(rf, monkeypatch):
     request = rf.get(EXPORT, {"q": "synthetic 00"})
     request.user = AnonymousUser()
     assert b"".join(practice_export(request)).count(b"\r\n") == 101
+
+
+def test_a_csv_export_without_its_stored_lists_says_what_is_missing(rf):
+    # A future caller that forgets lists= gets the reason, not a TypeError from inside
+    # a column; the JSON export computes its lists itself and needs none.
+    request = rf.get(EXPORT)
+    request.user = AnonymousUser()
+    queryset = Practice.objects.visible_to(request.user)
+    with pytest.raises(ImproperlyConfigured, match=r"list columns \(.*themes.*\).*lists="):
+        export_rows(request, queryset=queryset, columns=PRACTICE_COLUMNS, name="practices")
+    request = rf.get(EXPORT, {"format": "json"})
+    request.user = AnonymousUser()
+    response = export_rows(request, queryset=queryset, columns=PRACTICE_COLUMNS, name="practices")
+    assert len(json.loads(b"".join(response))) == queryset.count() > 0
