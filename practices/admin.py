@@ -13,6 +13,7 @@ from .admin_review import ReviewAdminMixin
 from .duplicates import likely_duplicate_ids, similar_to
 from .exports import PRACTICE_COLUMNS
 from .models import FundingSource, LinkCheck, Practice, TargetGroup, Theme
+from .touched import coalesced
 
 
 class VocabularyAdmin(TranslatedCuratedAdmin):
@@ -108,6 +109,12 @@ class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, TranslatedCuratedAdmin
         ),
         (_("Links and contacts"), {"fields": ["links", "contacts"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        # Its lists, tags and inline rows are each saved apart: the practice's facet
+        # keys and list cells are rewritten once, at the end (in the form's transaction).
+        with coalesced():
+            super().save_related(request, form, formsets, change)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -17,6 +17,7 @@ from sources.versioning import in_bulk_write
 from . import facet_index
 from . import facets as registry
 from .models import Practice
+from .touched import touched
 
 # Practices being deleted: the delete's cascade (tags, illustrations) would otherwise
 # write their keys back after pre_delete took them out, and leave them orphaned.
@@ -26,7 +27,7 @@ _deleting = contextvars.ContextVar("facet_index_deleting", default=frozenset())
 def _refresh(ids):
     ids = set(ids) - _deleting.get()
     if ids:
-        facet_index.refresh(ids)
+        touched(facet_index.refresh, ids)
 
 
 def _uid(*parts):

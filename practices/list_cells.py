@@ -26,6 +26,7 @@ from sources.versioning import in_bulk_write
 from .cell_store import ListCells
 from .exports import PRACTICE_COLUMNS
 from .models import Practice
+from .touched import touched
 
 LIST_COLUMNS = [column for column in PRACTICE_COLUMNS if isinstance(column.sql, Related)]
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -176,7 +177,7 @@ _deleting = contextvars.ContextVar("list_cells_deleting", default=frozenset())
 def _refresh(ids):
     ids = set(ids) - _deleting.get()
     if ids:
-        refresh(ids)
+        touched(refresh, ids)
 
 
 def _practice_deleting(sender, instance, **kwargs):

@@ -15,12 +15,14 @@ from taggit.models import Tag, TaggedItem
 
 from benchmarks.models import Factor, Illustration
 from cities.models import Contact, Organisation
-from practices import list_cells
+from practices import facet_index, list_cells
 from practices.cell_store import ListCells
 from practices.models import FundingSource, Practice, TargetGroup, Theme
+from practices.touched import coalesced
 from sources.models import Citation, SourceDocument
 from tests import factories
 from tests.admin_forms import edit_in_admin, form_data
+from tests.test_facet_index import index_state
 
 pytestmark = pytest.mark.django_db
 CELLS = [column.name for column in list_cells.LIST_COLUMNS]
@@ -298,3 +300,52 @@ def test_two_writers_who_touch_one_practice_take_turns(knowledge_base):
     written = cells_state()
     list_cells.rebuild()
     assert written == cells_state()
+
+
+def test_an_admin_save_rewrites_a_practices_derived_rows_once(client, superuser, monkeypatch):
+    # Each changed list (themes, target groups, funding, tags, a citation inline) used to
+    # rewrite the practice's list cells and facet keys on its own: 17 and 18 rewrites
+    # of the same rows on one save. Now once each, at the end of the form's save (the
+    # facet index also once for the practice's own row, saved before its lists).
+    practice = Practice.objects.get(slug="stockholm-crossroads")
+    cells, keys = [], []
+    for module, log in ((list_cells, cells), (facet_index, keys)):
+        refresh = module.refresh
+        monkeypatch.setattr(
+            module,
+            "refresh",
+            lambda ids, log=log, refresh=refresh: log.append(set(ids)) or refresh(ids),
+        )
+    client.force_login(superuser)
+    change = reverse("admin:practices_practice_change", args=[practice.pk])
+    data = form_data(client.get(change))
+    data["themes"] = [str(Theme.objects.exclude(practices=practice).first().pk)]
+    data["target_groups"] = [str(TargetGroup.objects.exclude(practices=practice).first().pk)]
+    data["funding_sources"] = [str(FundingSource.objects.exclude(practices=practice).first().pk)]
+    data["tags"] = "aaa first tag, zzz second tag"
+    data["sources-citation-content_type-object_id-0-page"] = "999"
+    before = cells_state(), index_state()
+    response = client.post(change, data)
+    assert response.status_code == 302
+    assert cells == [{practice.pk}]
+    assert keys == [{practice.pk}, {practice.pk}]
+    after = cells_state(), index_state()
+    assert after[0] != before[0] and after[1] != before[1]
+    list_cells.rebuild()
+    facet_index.rebuild()
+    assert (cells_state(), index_state()) == after
+
+
+def test_a_coalesced_write_that_fails_leaves_the_next_write_immediate():
+    # The block's waiting practices go with its error (the transaction rolls back too):
+    # a later write outside any block rewrites its cells at once.
+    before = cells_state()
+    with pytest.raises(RuntimeError), transaction.atomic(), coalesced():
+        rename_theme_in_french()
+        raise RuntimeError("the form failed")
+    assert cells_state() == before
+    rename_theme_in_french()
+    assert cells_state() != before
+    after = cells_state()
+    list_cells.rebuild()
+    assert cells_state() == after
