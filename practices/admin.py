@@ -1,4 +1,7 @@
+from contextlib import ExitStack
+
 from django.contrib import admin, messages
+from django.db import router, transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -109,6 +112,24 @@ class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, TranslatedCuratedAdmin
         ),
         (_("Links and contacts"), {"fields": ["links", "contacts"]}),
     ]
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        with self._coalesced_on_post(request):
+            return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        with self._coalesced_on_post(request):
+            return super().recover_view(request, version_id, extra_context)
+
+    def _coalesced_on_post(self, request):
+        """A revert or recovery saves each versioned row apart, then the form: the
+        derived rows are rewritten once, before its transaction commits. A GET is a
+        preview, rolled back with its signals muted."""
+        stack = ExitStack()
+        if request.method == "POST":
+            stack.enter_context(transaction.atomic(using=router.db_for_write(self.model)))
+            stack.enter_context(coalesced())
+        return stack
 
     def save_related(self, request, form, formsets, change):
         # Its lists, tags and inline rows are each saved apart: the practice's facet

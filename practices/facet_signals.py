@@ -42,7 +42,7 @@ def _practice_saved(sender, instance, **kwargs):
     fields = kwargs.get("update_fields")
     if _skip(kwargs) or (fields and set(fields) <= {"search_document", "search_stems"}):
         return
-    facet_index.refresh([instance.pk])
+    _refresh([instance.pk])
 
 
 def _practice_deleting(sender, instance, **kwargs):
