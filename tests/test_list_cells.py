@@ -360,3 +360,27 @@ def test_a_coalesced_write_that_fails_leaves_the_next_write_immediate():
     after = cells_state()
     list_cells.rebuild()
     assert cells_state() == after
+
+
+def test_recovering_a_deleted_practice_brings_its_cells_and_counts_back(
+    client, superuser, monkeypatch
+):
+    practice = Practice.objects.get(slug="stockholm-crossroads")
+    before = cells_state(), index_state()
+    client.force_login(superuser)
+    delete = reverse("admin:practices_practice_delete", args=[practice.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert cells_state() != before[0]
+    deleted = Version.objects.get_deleted(Practice).get(object_id=str(practice.pk))
+    recover = reverse("admin:practices_practice_recover", args=[deleted.pk])
+    page = client.get(recover)
+    rewrites = count_rewrites(monkeypatch)
+    response = client.post(recover, form_data(page))
+    assert response.status_code == 302
+    assert rewrites == {"cells": [{practice.pk}], "keys": [{practice.pk}]}
+    assert Practice.objects.filter(slug="stockholm-crossroads").exists()
+    after = cells_state(), index_state()
+    assert after == before
+    list_cells.rebuild()
+    facet_index.rebuild()
+    assert (cells_state(), index_state()) == after
