@@ -17,8 +17,11 @@ class PracticesConfig(AppConfig):
         from .list_cells import connect as connect_list_cells
         from .list_cells import ensure_list_cells
         from .search import ensure_sqlite_fts
+        from .touched import connect as connect_touched
 
         register(*KINDS)
+        # First: the guard for practices being deleted runs before the stores' receivers.
+        connect_touched()
         connect_practices()
         connect_list_cells()
 

@@ -7,8 +7,6 @@ module only wires those declarations, the practices' own saves and deletes, thei
 links, and renames and deletes of the records a facet counts, to the index.
 """
 
-import contextvars
-
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import TaggedItem
 
@@ -19,15 +17,9 @@ from . import facets as registry
 from .models import Practice
 from .touched import touched
 
-# Practices being deleted: the delete's cascade (tags, illustrations) would otherwise
-# write their keys back after pre_delete took them out, and leave them orphaned.
-_deleting = contextvars.ContextVar("facet_index_deleting", default=frozenset())
-
 
 def _refresh(ids):
-    ids = set(ids) - _deleting.get()
-    if ids:
-        touched(facet_index.refresh, ids)
+    touched(facet_index.refresh, ids)
 
 
 def _uid(*parts):
@@ -46,13 +38,8 @@ def _practice_saved(sender, instance, **kwargs):
 
 
 def _practice_deleting(sender, instance, **kwargs):
-    _deleting.set(_deleting.get() | {instance.pk})
     if not _skip(kwargs):
         facet_index.forget([instance.pk])
-
-
-def _practice_deleted(sender, instance, **kwargs):
-    _deleting.set(_deleting.get() - {instance.pk})
 
 
 def _links_changed(sender, instance, action, model, pk_set, **kwargs):
@@ -120,7 +107,6 @@ def _value_deleted(sender, instance, **kwargs):
 def connect_practices():
     post_save.connect(_practice_saved, sender=Practice, dispatch_uid=_uid("practice"))
     pre_delete.connect(_practice_deleting, sender=Practice, dispatch_uid=_uid("practice-del"))
-    post_delete.connect(_practice_deleted, sender=Practice, dispatch_uid=_uid("practice-gone"))
     for field in Practice._meta.many_to_many:
         through = field.remote_field.through
         m2m_changed.connect(_links_changed, sender=through, dispatch_uid=_uid("m2m", field.name))

@@ -9,7 +9,6 @@ whose correlated subqueries run once a row in its leader process. What a cell de
 is FOLLOWED below: the records a practice reaches by each path.
 """
 
-import contextvars
 import json
 
 from django.conf import settings
@@ -169,23 +168,9 @@ def _grouped(some, language):
 
 # The write path.
 
-# Practices being deleted: their cascade (illustrations, citations, tags) would write
-# their cells back after the cascade took them, and the delete would then fail on them.
-_deleting = contextvars.ContextVar("list_cells_deleting", default=frozenset())
-
 
 def _refresh(ids):
-    ids = set(ids) - _deleting.get()
-    if ids:
-        touched(refresh, ids)
-
-
-def _practice_deleting(sender, instance, **kwargs):
-    _deleting.set(_deleting.get() | {instance.pk})
-
-
-def _practice_deleted(sender, instance, **kwargs):
-    _deleting.set(_deleting.get() - {instance.pk})
+    touched(refresh, ids)
 
 
 def _practices_of(path, pk):
@@ -250,8 +235,6 @@ def _through_paths():
 
 
 def connect():
-    pre_delete.connect(_practice_deleting, sender=Practice, dispatch_uid="list-cells-deleting")
-    post_delete.connect(_practice_deleted, sender=Practice, dispatch_uid="list-cells-deleted")
     for path in FOLLOWED:
         model = _model_at(path)
         signals = (pre_save, post_save, pre_delete, post_delete)

@@ -10,12 +10,24 @@ write, so use it only inside the writer's transaction, around writes that read n
 import contextlib
 import contextvars
 
+from django.db.models.signals import post_delete, pre_delete
+
+from .models import Practice
+
 # {refresh function: practice ids} waiting for the end of the block; None outside one.
 _pending = contextvars.ContextVar("touched_pending", default=None)
+# Practices being deleted: their cascade (tags, illustrations, citations) would write
+# their derived rows back after the delete took them out, leaving them orphaned (and
+# the list cells' row would then block the delete itself).
+_deleting = contextvars.ContextVar("practices_being_deleted", default=frozenset())
 
 
 def touched(refresh, ids):
-    """Have refresh(ids) rewrite these practices' rows: now, or at the block's end."""
+    """Have refresh(ids) rewrite these practices' rows: now, or at the block's end.
+    Practices being deleted are left out."""
+    ids = set(ids) - _deleting.get()
+    if not ids:
+        return
     pending = _pending.get()
     if pending is None:
         refresh(ids)
@@ -38,3 +50,16 @@ def coalesced():
     for refresh, ids in pending.items():
         if ids:
             refresh(ids)
+
+
+def _practice_deleting(sender, instance, **kwargs):
+    _deleting.set(_deleting.get() | {instance.pk})
+
+
+def _practice_deleted(sender, instance, **kwargs):
+    _deleting.set(_deleting.get() - {instance.pk})
+
+
+def connect():
+    pre_delete.connect(_practice_deleting, sender=Practice, dispatch_uid="practice-deleting")
+    post_delete.connect(_practice_deleted, sender=Practice, dispatch_uid="practice-deleted")
