@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext, ngettext
 
+from portal.text import per_language
+
 LAT0, LON0 = 52.0, 10.0
 # (longitude, latitude) points the map must show: Ireland's west coast and Cabo da Roca,
 # the North Cape, Crete, and the Black Sea coast. The frame is their projected bounding
@@ -70,6 +72,15 @@ def inside(x, y):
 # ----- a page's map ---------------------------------------------------------------
 
 
+@per_language
+def _label(count):
+    return ngettext(
+        "%(city)s, %(country)s: %(count)s practice",
+        "%(city)s, %(country)s: %(count)s practices",
+        count,
+    )
+
+
 @dataclass
 class Place:
     """One city on a map, or in its list when it cannot be drawn."""
@@ -88,11 +99,11 @@ class Place:
 
     @property
     def label(self):
-        return ngettext(
-            "%(city)s, %(country)s: %(count)s practice",
-            "%(city)s, %(country)s: %(count)s practices",
-            self.count,
-        ) % {"city": self.name, "country": self.country, "count": self.count}
+        return _label(self.count) % {
+            "city": self.name,
+            "country": self.country,
+            "count": self.count,
+        }
 
     @property
     def on_map(self):

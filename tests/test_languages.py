@@ -7,7 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
+from portal.text import practice_count
 from practices.models import Practice
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +176,19 @@ def test_facets_counted_once_read_in_each_language(client):
     assert "<legend>Type de fiche</legend>" in french and ">Stratégie ou plan<" in french
     assert "<legend>Art des Eintrags</legend>" in german and ">Strategie oder Plan<" in german
     assert ">Strategy or plan<" not in french + german
+
+
+def test_counts_beside_values_read_in_each_language_in_turn():
+    # The count sentences are remembered per language: asking in French after English
+    # (and back) must not hand one language's sentence to the other.
+    said = []
+    for code in ("en", "fr", "de", "en", "fr"):
+        with translation.override(code):
+            said.append((practice_count(1), practice_count(12)))
+    assert said == [
+        ("1 practice", "12 practices"),
+        ("1 pratique", "12 pratiques"),
+        ("1 Praxisbeispiel", "12 Praxisbeispiele"),
+        ("1 practice", "12 practices"),
+        ("1 pratique", "12 pratiques"),
+    ]
