@@ -15,7 +15,7 @@ from sources.versioning import in_bulk_write
 from . import facet_index
 from . import facets as registry
 from .models import Practice
-from .touched import touched
+from .touched import linked_practices, touched
 
 
 def _refresh(ids):
@@ -43,27 +43,8 @@ def _practice_deleting(sender, instance, **kwargs):
 
 
 def _links_changed(sender, instance, action, model, pk_set, **kwargs):
-    if _skip(kwargs):
-        return
-    if isinstance(instance, Practice):
-        if action in {"post_add", "post_remove", "post_clear"}:
-            _refresh([instance.pk])
-    elif model is Practice and action == "pre_clear":
-        # A clear from the other side (theme.practices.clear()) names no practices:
-        # read them before the links go.
-        instance._facet_cleared = _linked_practices(sender, instance)
-    elif model is Practice and action == "post_clear":
-        _refresh(instance.__dict__.pop("_facet_cleared", ()))
-    elif model is Practice and action in {"post_add", "post_remove"} and pk_set:
-        _refresh(pk_set)
-
-
-def _linked_practices(through, instance):
-    """Ids of the practices a many-to-many link table ties `instance` to."""
-    fields = through._meta.fields
-    practice = next(f.name for f in fields if f.related_model is Practice)
-    other = next(f.name for f in fields if f.related_model is type(instance))
-    return set(through.objects.filter(**{other: instance.pk}).values_list(practice, flat=True))
+    if not _skip(kwargs):
+        _refresh(linked_practices(sender, instance, action, pk_set, "_facet_cleared"))
 
 
 def _follower(practices_of):

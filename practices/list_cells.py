@@ -25,7 +25,7 @@ from sources.versioning import in_bulk_write
 from .cell_store import ListCells
 from .exports import PRACTICE_COLUMNS
 from .models import Practice
-from .touched import touched
+from .touched import link_paths, linked_practices, touched
 
 LIST_COLUMNS = [column for column in PRACTICE_COLUMNS if isinstance(column.sql, Related)]
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -202,19 +202,8 @@ def _follower(path):
 
 
 def _links_changed(sender, instance, action, model, pk_set, **kwargs):
-    if in_bulk_write():
-        return
-    if isinstance(instance, Practice):
-        if action in {"post_add", "post_remove", "post_clear"}:
-            _refresh([instance.pk])
-        return
-    # From the other side (a theme's practices): pk_set names them, but for a clear.
-    if action == "pre_clear":
-        instance._list_cells_cleared = _practices_of(_through_paths()[sender], instance.pk)
-    elif action == "post_clear":
-        _refresh(instance.__dict__.pop("_list_cells_cleared", ()))
-    elif action in {"post_add", "post_remove"}:
-        _refresh(pk_set or ())
+    if not in_bulk_write():
+        _refresh(linked_practices(sender, instance, action, pk_set, "_list_cells_cleared"))
 
 
 def _model_at(path):
@@ -222,16 +211,6 @@ def _model_at(path):
     for part in path.split("__"):
         model = model._meta.get_field(part).related_model
     return model
-
-
-def _through_paths():
-    """{link model: path} of the followed many-to-many relations (taggit's included)."""
-    found = {}
-    for path in FOLLOWED:
-        field = None if "__" in path else Practice._meta.get_field(path)
-        if field is not None and field.many_to_many and not field.auto_created:
-            found[field.remote_field.through] = path
-    return found
 
 
 def connect():
@@ -242,8 +221,11 @@ def connect():
             uid = f"list-cells-{path}-{id(signal)}"
             # Closures made here: held strongly, or they would be collected.
             signal.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
-    for through, path in _through_paths().items():
-        m2m_changed.connect(_links_changed, sender=through, dispatch_uid=f"list-cells-m2m-{path}")
+    followed = set(FOLLOWED)
+    for through, path in link_paths().items():
+        if path in followed:
+            uid = f"list-cells-m2m-{path}"
+            m2m_changed.connect(_links_changed, sender=through, dispatch_uid=uid)
 
 
 def ensure_list_cells(using="default", **kwargs):

@@ -53,6 +53,30 @@ def coalesced():
             refresh(ids)
 
 
+def link_paths():
+    """{link table: the practice's field} of each many-to-many field of a practice
+    (taggit's tags included)."""
+    fields = Practice._meta.get_fields()
+    return {f.remote_field.through: f.name for f in fields if f.many_to_many and not f.auto_created}
+
+
+def linked_practices(sender, instance, action, pk_set, stash):
+    """The practices an m2m_changed signal on the link table `sender` touches: the
+    practice itself from its own side; from the other side (a theme's practices) pk_set,
+    or for a clear, which names none, those linked before it: read at pre_clear and kept
+    on the instance under `stash` (one name per store: each pops its own)."""
+    if isinstance(instance, Practice):
+        return {instance.pk} if action in {"post_add", "post_remove", "post_clear"} else set()
+    if action == "pre_clear":
+        linked = Practice.objects.filter(**{link_paths()[sender]: instance.pk})
+        setattr(instance, stash, set(linked.values_list("pk", flat=True)))
+    elif action == "post_clear":
+        return instance.__dict__.pop(stash, set())
+    elif action in {"post_add", "post_remove"}:
+        return set(pk_set or ())
+    return set()
+
+
 def _practice_deleting(sender, instance, **kwargs):
     _deleting.set(_deleting.get() | {instance.pk})
 
