@@ -46,17 +46,31 @@ def apply_search(queryset, query, language=None):
     language = language or search_language()
     if connection.vendor == "postgresql":
         return _postgres(queryset, terms, language)
-    # Stems are [a-z0-9]+ after a language mark: quoting them is enough for FTS5. A word
-    # may meet the page language's stem or, in untranslated text, the English one.
-    match = " AND ".join(
-        "(" + " OR ".join(f'"{language}_{s}"*' for s in _stems(term, language)) + ")"
-        for term in terms
-    )
     # A constant statement; the user's words travel as a parameter.
-    matching = RawSQL(_FTS_MATCH, (match,))  # noqa: S611
+    matching = RawSQL(_FTS_MATCH, (_fts_match(terms, language),))  # noqa: S611
     # No rank: FTS5's bm25 over stems of every language would rank by noise. Relevance
     # is then sorted_by()'s title order, the one the page can walk (Browse.page_ids).
     return queryset.filter(pk__in=matching)
+
+
+def _fts_match(terms, language):
+    """The FTS5 MATCH expression of these words. Stems are [a-z0-9]+ after a language
+    mark: quoting them is enough for FTS5. A word may meet the page language's stem or,
+    in untranslated text, the English one."""
+    return " AND ".join(
+        "(" + " OR ".join(f'"{language}_{s}"*' for s in _stems(term, language)) + ")"
+        for term in terms
+    )
+
+
+def _fts_ids(using, terms, language):
+    """SQLite: the ids of the practices matching these words, as a bitmap, from the FTS5
+    index alone. Its rowids are the practices' ids (its triggers drop a deleted one):
+    joining them back to the practice rows to select the same ids cost 12 ms of a
+    one-word search's 14 at 100,000 practices."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(_FTS_MATCH, [_fts_match(terms, language)])
+        return BitMap([pk for (pk,) in cursor.fetchall()])
 
 
 def _stems(term, language):
@@ -114,11 +128,11 @@ def found_by(practices, query, candidates=None, sort=""):
     practices, the same ids cost a probe of each match's practice row (31 ms against
     15 for a one-word search at 100,000 practices)."""
     terms, language = query_words(query), search_language()
-    ranked = sort == "relevance"
     if connections[practices.db].vendor != "postgresql":
-        rows, field, ranked = apply_search(practices, query, language), "pk", False
-    else:
-        rows, field = _matches(terms, language), "practice_id"
+        ids = _fts_ids(practices.db, terms, language)
+        return Found(practices, query, ids if candidates is None else ids & candidates)
+    ranked = sort == "relevance"
+    rows, field = _matches(terms, language), "practice_id"
     if candidates is not None:
         rows = facet_bitmaps.among(rows, candidates, field)
     if not ranked:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from benchmarks.models import Factor, Illustration
 from cities.models import City, Contact, Country, Membership, Organisation
+from practices import browse as browse_module
 from practices import facet_bitmaps, facet_index
 from practices.browse import Browse
 from practices.models import FacetKey, FacetValue, Practice, Theme
@@ -122,10 +123,18 @@ def test_a_search_looked_for_among_the_facets_candidates_counts_the_same(query, 
     # Any share: the search's ids are always read among the candidates the facets leave.
     monkeypatch.setattr(facet_bitmaps, "CANDIDATES_SHARE", 1.0)
     looked_among = []
-    real_among = facet_bitmaps.among
+    real_among, real_found_by = facet_bitmaps.among, browse_module.found_by
     monkeypatch.setattr(
         facet_bitmaps, "among", lambda *args: looked_among.append(1) or real_among(*args)
     )
+
+    def found_by(practices, query, candidates=None, sort=""):
+        # SQLite reads a search's ids from its FTS5 index, then keeps the candidates'.
+        if candidates is not None:
+            looked_among.append(1)
+        return real_found_by(practices, query, candidates, sort)
+
+    monkeypatch.setattr(browse_module, "found_by", found_by)
     browse = Browse(QueryDict(query), AnonymousUser())
     for name, values in counted(browse).items():
         assert values == expected_counts(browse, name), (query, name)
