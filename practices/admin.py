@@ -113,6 +113,11 @@ class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, TranslatedCuratedAdmin
         (_("Links and contacts"), {"fields": ["links", "contacts"]}),
     ]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The practice's row, then each list, tag and inline row, are saved apart.
+        with self._coalesced_on_post(request):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         with self._coalesced_on_post(request):
             return super().revision_view(request, object_id, version_id, extra_context)
@@ -122,20 +127,15 @@ class PracticeAdmin(ReviewAdminMixin, VerifiedAdminMixin, TranslatedCuratedAdmin
             return super().recover_view(request, version_id, extra_context)
 
     def _coalesced_on_post(self, request):
-        """A revert or recovery saves each versioned row apart, then the form: the
-        derived rows are rewritten once, before its transaction commits. A GET is a
-        preview, rolled back with its signals muted."""
+        """A save, revert or recovery writes many rows of one practice: its derived rows
+        (facet keys, list cells) are rewritten once, at the end, before the transaction
+        commits (an outer one: the form's own would commit first). A GET writes nothing
+        (a revision's preview is rolled back with its signals muted)."""
         stack = ExitStack()
         if request.method == "POST":
             stack.enter_context(transaction.atomic(using=router.db_for_write(self.model)))
             stack.enter_context(coalesced())
         return stack
-
-    def save_related(self, request, form, formsets, change):
-        # Its lists, tags and inline rows are each saved apart: the practice's facet
-        # keys and list cells are rewritten once, at the end (in the form's transaction).
-        with coalesced():
-            super().save_related(request, form, formsets, change)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

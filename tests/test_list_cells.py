@@ -324,8 +324,7 @@ def test_two_writers_who_touch_one_practice_take_turns(knowledge_base):
 def test_an_admin_save_rewrites_a_practices_derived_rows_once(client, superuser, monkeypatch):
     # Each changed list (themes, target groups, funding, tags, a citation inline) used to
     # rewrite the practice's list cells and facet keys on its own: 17 and 18 rewrites
-    # of the same rows on one save. Now once each, at the end of the form's save (the
-    # facet index also once for the practice's own row, saved before its lists).
+    # of the same rows on one save. Now once each, at the end of the form's save.
     practice = Practice.objects.get(slug="stockholm-crossroads")
     rewrites = count_rewrites(monkeypatch)
     client.force_login(superuser)
@@ -339,7 +338,7 @@ def test_an_admin_save_rewrites_a_practices_derived_rows_once(client, superuser,
     before = cells_state(), index_state()
     response = client.post(change, data)
     assert response.status_code == 302
-    assert rewrites == {"cells": [{practice.pk}], "keys": [{practice.pk}, {practice.pk}]}
+    assert rewrites == {"cells": [{practice.pk}], "keys": [{practice.pk}]}
     after = cells_state(), index_state()
     assert after[0] != before[0] and after[1] != before[1]
     list_cells.rebuild()
@@ -384,3 +383,28 @@ def test_recovering_a_deleted_practice_brings_its_cells_and_counts_back(
     list_cells.rebuild()
     facet_index.rebuild()
     assert (cells_state(), index_state()) == after
+
+
+def test_a_practice_added_in_the_admin_gets_its_derived_rows_once(client, superuser, monkeypatch):
+    # The new practice's row, then its lists and tags, are saved apart: its facet keys
+    # and list cells are written once, at the end of the form's save.
+    model = Practice.objects.get(slug="stockholm-crossroads")
+    client.force_login(superuser)
+    copied = form_data(client.get(reverse("admin:practices_practice_change", args=[model.pk])))
+    add = reverse("admin:practices_practice_add")
+    data = form_data(client.get(add))
+    data.update({name: value for name, value in copied.items() if "-" not in name})
+    data.update(title="A copy of Crossroads", slug="a-copy-of-crossroads", tags="copied-tag")
+    rewrites = count_rewrites(monkeypatch)
+    response = client.post(add, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    added = Practice.objects.get(slug="a-copy-of-crossroads")
+    assert rewrites == {"cells": [{added.pk}], "keys": [{added.pk}]}
+    tags_cell = CELLS.index("tags")
+    cells = [cells for (pid, _lang), cells in cells_state().items() if pid == added.pk]
+    assert cells and all(row[tags_cell] == "copied-tag" for row in cells)
+    written = cells_state(), index_state()
+    assert added.pk in {pid for pid, *_rest in written[1][0]}
+    list_cells.rebuild()
+    facet_index.rebuild()
+    assert (cells_state(), index_state()) == written
