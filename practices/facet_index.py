@@ -22,7 +22,7 @@ from django.db import connection, transaction
 
 from . import facet_bitmaps
 from . import facets as registry
-from .facet_store import FacetKey, FacetValue
+from .facet_store import FacetKey, FacetValue, new_revision
 from .models import Practice
 
 # Below SQLite's limit of 32,766 parameters per statement, with room to spare.
@@ -58,10 +58,10 @@ def _name_values(facet, refs=None):
         if row is None:
             new.append(FacetValue(facet=facet.param, ref=ref, value=value, label=label[:300]))
         elif (row.value, row.label) != (value, label[:300]):
-            row.value, row.label = value, label[:300]
+            row.value, row.label, row.revision = value, label[:300], new_revision()
             renamed.append(row)
     FacetValue.objects.bulk_create(new, batch_size=CHUNK)
-    FacetValue.objects.bulk_update(renamed, ["value", "label"], batch_size=CHUNK)
+    FacetValue.objects.bulk_update(renamed, ["value", "label", "revision"], batch_size=CHUNK)
 
 
 def _write_keys(facet, ids):

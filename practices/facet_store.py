@@ -2,8 +2,16 @@
 hold each value. Written only by practices.facet_index; see there for why.
 """
 
+import secrets
+
 from django.db import models
 from django.urls import reverse
+
+
+def new_revision():
+    """A value's revision: a number no earlier write of it drew. Readers only compare
+    revisions for equality (facet_bitmaps.index), so it need not grow."""
+    return secrets.randbits(62)
 
 
 class FacetValue(models.Model):
@@ -20,6 +28,9 @@ class FacetValue(models.Model):
     # drafts. Kept by facet_bitmaps.py from the keys, in the same transaction.
     members = models.BinaryField(default=b"")
     draft_members = models.BinaryField(default=b"")
+    # Drawn afresh by every write of the row (its label or bitmaps): a worker holding
+    # the bitmaps re-reads after a write only the values whose revision moved on.
+    revision = models.BigIntegerField(default=new_revision)
 
     class Meta:
         ordering = ["facet", "label", "pk"]
