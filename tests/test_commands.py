@@ -44,11 +44,13 @@ def test_the_bench_commands_report_their_figures(capsys):
     out = capsys.readouterr().out
     scenarios = ("no filter", "one theme", "one-word search", "two facets", "search + three facets")
     for scenario in scenarios:
-        # cold median and p95, after a write, warm median and p95, queries, page/SQL
-        # ratio, results, the machine's loop time just before the row
-        figures = r"\s+[\d.]+" * 5 + r"\s+\d+\s+[\d.]+\s+\d+\s+\d+$"
+        # cold median and p95, after a write, a new worker, warm median and p95,
+        # queries, page/SQL ratio, results, the machine's loop time just before the row
+        figures = r"\s+[\d.]+" * 6 + r"\s+\d+\s+[\d.]+\s+\d+\s+\d+$"
         assert re.search(rf"^{re.escape(scenario)}{figures}", out, re.MULTILINE), out
     assert re.search(r"machine: a 1,000,000-step Python loop takes \d+ ms", out), out
+    # Its "after a write" requests toggle a tag on a practice, and leave it off.
+    assert not Practice.objects.filter(tags__name="bench-browse-write").exists()
     call_command("bench_export")
     out = capsys.readouterr().out
     # The export without parameters: the kinds the browser shows by default.
