@@ -117,7 +117,8 @@ CATCH_UP_LIMIT = 2000
 class Held:
     token: str
     index: dict  # {facet: {value: (label, bitmap)}}
-    revisions: dict  # {value id: (revision, facet, value)}
+    revisions: dict  # {value id: revision}
+    names: dict  # {value id: (facet, value)}
 
 
 def index(params, states):
@@ -169,11 +170,16 @@ def _value_rows(params, states, ids=None):
 
 
 def _read(params, states, token):
-    found, revisions = defaultdict(dict), {}
-    for pk, revision, facet, value, label, members in _value_rows(params, states):
-        found[facet][value] = (label, members)
-        revisions[pk] = (revision, facet, value)
-    return Held(token, found, revisions)
+    return _held_with(Held(token, defaultdict(dict), {}, {}), _value_rows(params, states))
+
+
+def _held_with(held, rows):
+    """`held` (its dicts, not copies) with these value rows put in."""
+    for pk, revision, facet, value, label, members in rows:
+        held.index[facet][value] = (label, members)
+        held.revisions[pk] = revision
+        held.names[pk] = (facet, value)
+    return held
 
 
 def catch_up(held, params, states, token):
@@ -185,27 +191,25 @@ def catch_up(held, params, states, token):
     Consistent as one read would be: the revisions are listed first, then the changed
     rows read with theirs; a write committed between the two shows as a changed row
     whose revision differs from the list's (or that is gone), and then everything is
-    read anew. Not
-    mutated in place: a request on another thread may be counting from it."""
+    read anew. Not mutated in place: a request on another thread may be counting
+    from it."""
     reading = connections[router.db_for_read(FacetValue)]
     listed = FacetValue.objects.using(reading.alias).filter(facet__in=list(params))
     now = dict(rows(listed.order_by().values_list("pk", "revision")))
-    moved = [pk for pk, revision in now.items() if held.revisions.get(pk, (None,))[0] != revision]
+    moved = [pk for pk, _revision in now.items() - held.revisions.items()]
     if len(moved) > CATCH_UP_LIMIT:
         return _read(params, states, token)
     fresh = list(_value_rows(params, states, moved))
     if len(fresh) != len(moved) or any(now[pk] != revision for pk, revision, *_ in fresh):
         return _read(params, states, token)
-    found = defaultdict(dict, {facet: dict(values) for facet, values in held.index.items()})
-    revisions = dict(held.revisions)
-    for pk in [pk for pk in revisions if pk not in now] + moved:
-        if pk in revisions:
-            _revision, facet, value = revisions.pop(pk)
-            found[facet].pop(value, None)
-    for pk, revision, facet, value, label, members in fresh:
-        found[facet][value] = (label, members)
-        revisions[pk] = (revision, facet, value)
-    return Held(token, found, revisions)
+    index = defaultdict(dict, {facet: dict(values) for facet, values in held.index.items()})
+    revisions, names = dict(held.revisions), dict(held.names)
+    for pk in (held.revisions.keys() - now.keys()).union(moved):
+        revisions.pop(pk, None)
+        if pk in names:
+            facet, value = names.pop(pk)
+            index[facet].pop(value, None)
+    return _held_with(Held(token, index, revisions, names), fresh)
 
 
 def rows(queryset):
