@@ -17,6 +17,7 @@ class PracticesConfig(AppConfig):
         from .list_cells import connect as connect_list_cells
         from .list_cells import ensure_list_cells
         from .search import ensure_sqlite_fts
+        from .search_lexemes import ensure_search_lexemes
         from .touched import connect as connect_touched
 
         register(*KINDS)
@@ -28,3 +29,4 @@ class PracticesConfig(AppConfig):
         post_migrate.connect(ensure_sqlite_fts, sender=self)
         post_migrate.connect(ensure_facet_index, sender=self)
         post_migrate.connect(ensure_list_cells, sender=self)
+        post_migrate.connect(ensure_search_lexemes, sender=self)

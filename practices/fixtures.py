@@ -6,7 +6,7 @@ from taggit.models import Tag, TaggedItem
 
 from sources.records import Kind, check_boolean, check_text_list, check_url
 
-from . import facet_index, list_cells
+from . import facet_index, list_cells, search_lexemes
 from .models import FundingSource, Practice, TargetGroup, Theme
 from .search_documents import refresh_search_documents
 from .translation import PRACTICE_TEXT
@@ -97,6 +97,9 @@ def _practice_relations(loader, practice, data, created):
 
 def _after_load(loader):
     _refresh_search(loader)
+    if loader.report.retired:
+        # Deleted past the signals, and the store cannot tell whose rows held them.
+        search_lexemes.rebuild()
     # Set-based: a fraction of a second for the knowledge base, ~10 s at 100,000.
     if loader.report.changed:
         facet_index.rebuild()

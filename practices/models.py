@@ -282,4 +282,4 @@ reversion.register(TaggedItem)
 from .cell_store import ListCells  # noqa: E402, F401
 from .facet_store import FacetKey, FacetValue  # noqa: E402, F401
 from .link_store import LinkCheck  # noqa: E402, F401
-from .search_store import PracticeVector  # noqa: E402, F401
+from .search_store import PracticeVector, SearchLexeme  # noqa: E402, F401

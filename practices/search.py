@@ -25,7 +25,7 @@ from pyroaring import BitMap
 
 from portal.text import words
 
-from . import facet_bitmaps
+from . import facet_bitmaps, search_lexemes
 from .search_store import PracticeVector
 from .stemming import ORIGINAL, STEMMERS, search_language, stem
 
@@ -76,7 +76,7 @@ def _stems(term, language):
 
 
 def _tsquery(terms, language):
-    configs = sorted({f"portal_{STEMMERS[language]}", f"portal_{STEMMERS[ORIGINAL]}"})
+    configs = _configs(language)
     tsquery = None
     for term in terms:
         # Terms are [a-z0-9]+ (portal.text.words): a raw prefix term is safe as it is.
@@ -94,6 +94,18 @@ def _matches(terms, language):
 
 def _rank(terms, language):
     return SearchRank(F("vector"), _tsquery(terms, language))
+
+
+def _configs(language):
+    return sorted({f"portal_{STEMMERS[language]}", f"portal_{STEMMERS[ORIGINAL]}"})
+
+
+def _stored(using, terms, language):
+    """A one-word search's (rank, bitmap) pairs from the lexeme store, or None where
+    that cannot answer (search_lexemes.py)."""
+    if len(terms) != 1:
+        return None
+    return search_lexemes.ranks(terms[0], language, _configs(language), using)
 
 
 def _postgres(queryset, terms, language):
@@ -122,7 +134,8 @@ def found_by(practices, query, candidates=None, sort=""):
     """The practices matching `query` (drafts too: the facets' sets keep a visitor's
     own), among `candidates` (a bitmap) if given, as Found; for the "relevance" `sort`,
     grouped by rank (PostgreSQL). `practices` is every practice (this module sits
-    below the models). PostgreSQL reads only the narrow vector rows: through the
+    below the models). PostgreSQL reads a one-word search from the lexeme store
+    (search_lexemes.py), others from the narrow vector rows only: through the
     practices, the same ids cost a probe of each match's practice row (31 ms against
     15 for a one-word search at 100,000 practices)."""
     terms, language = query_words(query), search_language()
@@ -130,6 +143,12 @@ def found_by(practices, query, candidates=None, sort=""):
         ids = _fts_ids(practices.db, terms, language)
         return Found(practices, query, ids if candidates is None else ids & candidates)
     ranked = sort == "relevance"
+    stored = _stored(practices.db, terms, language)
+    if stored is not None:
+        if candidates is not None:
+            stored = [(rank, kept) for rank, ids in stored if (kept := ids & candidates)]
+        ids = facet_bitmaps.union_of(ids for _rank, ids in stored)
+        return Found(practices, query, ids, stored if ranked else None)
     rows, field = _matches(terms, language), "practice_id"
     if candidates is not None:
         rows = facet_bitmaps.among(rows, candidates, field)

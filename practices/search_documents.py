@@ -17,11 +17,12 @@ one). Kept per database:
 """
 
 from django.contrib.postgres.search import SearchVector
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Value
 
 from portal.text import words
 
+from . import search_lexemes
 from .models import Practice, PracticeVector
 from .stemming import ORIGINAL, STEMMERS, stem_tokens, with_variants
 from .translation import PRACTICE_TEXT
@@ -93,12 +94,23 @@ def refresh_search_documents(practice_ids):
     ids = list(practice_ids)
     if not ids:
         return
+    if connection.vendor != "postgresql":
+        _refresh(ids, postgres=False)
+        return
+    # The lexeme store follows the vectors in the same transaction (search_lexemes.py).
+    with transaction.atomic():
+        search_lexemes.lock(ids)
+        before = search_lexemes.entries(ids)
+        _refresh(ids, postgres=True)
+        search_lexemes.write(ids, before, search_lexemes.entries(ids))
+
+
+def _refresh(ids, *, postgres):
     practices = (
         Practice.objects.filter(pk__in=ids)
         .select_related("city__country", "lead_organisation")
         .prefetch_related("themes", "tags", "partners")
     )
-    postgres = connection.vendor == "postgresql"
     changed, vectors = [], []
     for practice in practices:
         related = {
@@ -133,7 +145,9 @@ def refresh_search_documents(practice_ids):
 def store_search_vectors(queryset):
     """Index the stored English documents of `queryset`, for bulk writers of practices
     that have no translations (the synthetic seeder): every language's document is then
-    the English one, stemmed as English."""
+    the English one, stemmed as English. The writer calls search_lexemes.rebuild() once
+    it is done: patching the lexeme store batch by batch would rewrite its common rows
+    once per batch."""
     if connection.vendor == "postgresql":
         ids, params = queryset.values("pk").query.sql_with_params()
         with connection.cursor() as cursor:

@@ -10,8 +10,11 @@ whenever it writes the practice's search document; empty on SQLite, which indexe
 `Practice.search_stems` with FTS5 instead.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.urls import reverse
 
 
 class PracticeVector(models.Model):
@@ -37,3 +40,35 @@ class PracticeVector(models.Model):
 
     def get_absolute_url(self):
         return self.practice.get_absolute_url()
+
+
+class SearchLexeme(models.Model):
+    """PostgreSQL: the practices whose vector in `language` holds `lexeme` with these
+    `weights` (one letter per position, as in the vector), as a serialised roaring
+    bitmap. A one-word search reads its few rows here instead of its matches' vectors
+    (search_lexemes.py). Kept from the vectors by search_lexemes.py, in the same
+    transaction as they are written; empty on SQLite."""
+
+    language = models.CharField(max_length=2)
+    lexeme = models.TextField()
+    weights = models.TextField()
+    members = models.BinaryField(default=b"")
+
+    class Meta:
+        ordering = ["language", "lexeme", "weights"]
+        constraints = [
+            # A search reads the rows of its prefixes (LIKE 'languag%'): the pattern
+            # operator classes make the index serve a prefix in any collation. A write
+            # finds and locks the rows its practices left or joined by it.
+            models.UniqueConstraint(
+                fields=["language", "lexeme", "weights"],
+                name="search_lexeme_unique",
+                opclasses=["varchar_pattern_ops", "text_pattern_ops", "text_pattern_ops"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.language}: {self.lexeme} ({self.weights})"
+
+    def get_absolute_url(self):
+        return reverse("practices:list") + "?" + urlencode({"q": self.lexeme})

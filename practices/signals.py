@@ -9,13 +9,15 @@ each. Bulk writers (the synthetic seeder) bypass signals and refresh once at the
 
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete
 from django.dispatch import receiver
 from taggit.models import TaggedItem
 
 from cities.models import City, Country, Organisation
 from sources.loader import is_loading
+from sources.versioning import in_bulk_write
 
+from . import search_lexemes
 from .models import Practice, Theme
 from .search_documents import refresh_search_documents
 
@@ -34,6 +36,13 @@ def practice_saved(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or (update_fields and set(update_fields) <= {"search_document"}):
         return
     _schedule([instance.pk])
+
+
+@receiver(pre_delete, sender=Practice)
+def practice_deleting(sender, instance, **kwargs):
+    # Bulk writers (the loader, the seeder) rebuild the lexeme store instead.
+    if not in_bulk_write():
+        search_lexemes.forget([instance.pk])
 
 
 @receiver(m2m_changed, sender=Practice.themes.through)

@@ -35,7 +35,14 @@ from .models import ContentVersion
 
 CONTENT_APPS = ("sources", "cities", "practices", "benchmarks", "taggit")
 # Derived data a content write maintains itself: bumping for it would bump twice.
-DERIVED = {"contentversion", "facetvalue", "facetkey", "practicevector", "listcells"}
+DERIVED = {
+    "contentversion",
+    "facetvalue",
+    "facetkey",
+    "practicevector",
+    "searchlexeme",
+    "listcells",
+}
 
 _bulk = contextvars.ContextVar("bulk_write", default=False)
 

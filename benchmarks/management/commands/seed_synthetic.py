@@ -20,7 +20,7 @@ from benchmarks.assessments.models import Assessment, FactorRating, Rating
 from benchmarks.models import Benchmark, Factor, Illustration
 from cities.models import City, Country, Organisation
 from portal.text import sort_key
-from practices import facet_index, list_cells
+from practices import facet_index, list_cells, search_lexemes
 from practices.models import (
     FundingSource,
     Practice,
@@ -108,6 +108,7 @@ class Command(BaseCommand):
             assessed = self.assess(assessments, rnd) if assessments else 0
             facet_index.rebuild()
             list_cells.rebuild()
+            search_lexemes.rebuild()
             bump()
         # Fresh planner statistics, as autovacuum would gather soon after a real bulk load:
         # with the stale ones PostgreSQL misjudged the tag facet by 200x and sorted on disk.
