@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import TextField, Value
 from django.db.models.functions import Coalesce, Concat
 from django.http import HttpResponse, StreamingHttpResponse
@@ -325,7 +325,14 @@ def _copied(db, sql, params):
     copy_sql = f"COPY ({sql}) TO STDOUT (FORMAT csv)"
     started = time.monotonic()
     try:
-        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql, params) as copy:
+        # Its own atomic block (a savepoint inside a caller's transaction): a download
+        # closed early cancels the COPY if PostgreSQL is still sending, which aborts
+        # the transaction it ran in; the block's rollback leaves the caller's usable.
+        with (
+            transaction.atomic(using=db),
+            connection.cursor() as cursor,
+            cursor.cursor.copy(copy_sql, params) as copy,
+        ):
             batch = []
             for row in copy:
                 batch.append(bytes(row[:-1]))

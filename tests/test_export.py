@@ -10,12 +10,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import request_finished
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from cities.models import City, Contact
-from portal.export import csv_cell, export_rows
+from portal.export import BATCH_ROWS, _copied, csv_cell, export_rows
 from practices import list_cells
 from practices.exports import PRACTICE_COLUMNS
 from practices.models import ListCells, Practice, Theme
@@ -464,6 +464,19 @@ def test_an_abandoned_download_leaves_the_connection_usable(rf, monkeypatch):
     request = rf.get(EXPORT, {"q": "synthetic 00"})
     request.user = AnonymousUser()
     assert b"".join(practice_export(request)).count(b"\r\n") == 101
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_a_copy_cancelled_inside_a_transaction_leaves_it_usable():
+    # The download above may end before PostgreSQL has sent every row, or after: here
+    # the rows come slowly (a sleep each), so closing after the first batch must
+    # cancel the COPY while it runs. Inside the test's transaction, as inside any
+    # caller's, that cancel must not leave the transaction aborted.
+    slow = "SELECT g, pg_sleep(0.001) FROM generate_series(1, 5000) AS g"
+    lines = _copied("default", slow, [])
+    assert next(lines).count(b"\r\n") == BATCH_ROWS
+    lines.close()
+    assert Practice.objects.exists()
 
 
 def test_a_csv_export_without_its_stored_lists_says_what_is_missing(rf):
