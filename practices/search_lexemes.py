@@ -205,6 +205,9 @@ def forget(practice_ids):
     with transaction.atomic():
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
+            # The practices first, as a refresh does: taking the rows first, a delete
+            # and a refresh of one practice would each wait for what the other holds.
+            lock(chunk)
             write(chunk, entries(chunk), {})
 
 
