@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from taggit.models import Tag
 
 from benchmarks.assessments.models import Assessment
 from cities.models import City
@@ -51,6 +52,7 @@ def test_the_bench_commands_report_their_figures(capsys):
     assert re.search(r"machine: a 1,000,000-step Python loop takes \d+ ms", out), out
     # Its "after a write" requests toggle a tag on a practice, and leave it off.
     assert not Practice.objects.filter(tags__name="bench-browse-write").exists()
+    assert not Tag.objects.filter(name="bench-browse-write").exists()
     call_command("bench_export")
     out = capsys.readouterr().out
     # The export without parameters: the kinds the browser shows by default.

@@ -21,6 +21,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.db.models import Count
 from django.http import QueryDict
+from taggit.models import Tag
 
 from cities.models import Country
 from practices import facet_bitmaps
@@ -139,6 +140,8 @@ class Command(BaseCommand):
                 self.stdout.write(self.row(browser, name, params, runs, written_to))
         finally:
             written_to.tags.remove(WRITTEN_TAG)
+            # The tag itself too, unless something else uses it: taggit keeps it.
+            Tag.objects.filter(name=WRITTEN_TAG, taggit_taggeditem_items__isnull=True).delete()
 
     def row(self, browser, name, params, runs, written_to):
         query = QueryDict(mutable=True)
