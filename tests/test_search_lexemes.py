@@ -157,9 +157,11 @@ def test_a_rebuild_makes_the_same_rows_as_the_writes_did():
 def test_a_save_that_changes_no_word_rewrites_no_row(django_capture_on_commit_callbacks):
     practice = Practice.objects.filter(is_published=True).first()
     practice.is_published = False
-    with CaptureQueriesContext(connection) as queries:
-        with django_capture_on_commit_callbacks(execute=True):
-            practice.save()
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        practice.save()
     writes = [q["sql"] for q in queries if "practices_searchlexeme" in q["sql"]]
     assert not [sql for sql in writes if sql.lstrip().startswith(("UPDATE", "INSERT"))]
     # It did look: the entries before and after were read.
