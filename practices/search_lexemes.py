@@ -129,12 +129,14 @@ def _ranked(prefixes, rows):
 
 # --- The write side -----------------------------------------------------------------
 
-_ENTRIES = """
+# A row's key and practices, from the vectors: the writes' and the rebuild's one source.
+_SELECT_ENTRIES = """
     SELECT v.language, e.lexeme, array_to_string(e.weights, ''), array_agg(v.practice_id)
     FROM practices_practicevector v CROSS JOIN LATERAL unnest(v.vector) e
-    WHERE v.practice_id = ANY(%s)
+    {where}
     GROUP BY 1, 2, 3
 """
+_ENTRIES = _SELECT_ENTRIES.format(where="WHERE v.practice_id = ANY(%s)")
 
 
 def entries(practice_ids):
@@ -211,11 +213,7 @@ def forget(practice_ids):
             write(chunk, entries(chunk), {})
 
 
-_REBUILD = """
-    SELECT v.language, e.lexeme, array_to_string(e.weights, ''), array_agg(v.practice_id)
-    FROM practices_practicevector v CROSS JOIN LATERAL unnest(v.vector) e
-    GROUP BY 1, 2, 3
-"""
+_REBUILD = _SELECT_ENTRIES.format(where="")
 
 
 def rebuild():
