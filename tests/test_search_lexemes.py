@@ -2,10 +2,13 @@
 it finds and ranks exactly what ts_rank over the vectors does, and every write keeps it
 as a rebuild from the vectors would make it."""
 
+import threading
+import time
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -16,7 +19,7 @@ from cities.models import City
 from practices import facet_bitmaps, search, search_lexemes
 from practices.browse import Browse
 from practices.models import Practice, SearchLexeme, Theme
-from practices.search_documents import LANGUAGES
+from practices.search_documents import LANGUAGES, refresh_search_documents
 from tests import factories
 
 pytestmark = [
@@ -173,3 +176,58 @@ def test_migrate_builds_a_missing_store():
     search_lexemes.ensure_search_lexemes()
     assert stored_rows() == rebuilt_rows()
     assert SearchLexeme.objects.exists()
+
+
+def test_two_refreshes_of_one_practice_at_once_take_turns(knowledge_base, monkeypatch):
+    # A curator retitles a practice while another renames one of its themes; both
+    # refresh its search documents. Were the second to read the practice's entries
+    # before the first commits, it would write vectors without the new title and
+    # leave the first's new words in the store. Locking the practice first makes it
+    # wait, then read what the first wrote.
+    practice = Practice.objects.filter(themes__isnull=False).order_by("pk").first()
+    theme = practice.themes.order_by("pk").first()
+    first_wrote, second_read, errors = threading.Event(), threading.Event(), []
+    entries = search_lexemes.entries
+
+    def read_entries(ids):
+        found = entries(ids)
+        if threading.current_thread().name == "second":
+            second_read.set()
+        return found
+
+    monkeypatch.setattr(search_lexemes, "entries", read_entries)
+
+    def first():
+        try:
+            with transaction.atomic():
+                Practice.objects.filter(pk=practice.pk).update(title="Alpha lanterns")
+                refresh_search_documents([practice.pk])
+                first_wrote.set()
+                # Without the lock the second reads now; with it, it waits for us.
+                second_read.wait(2)
+                time.sleep(0.5)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            first_wrote.wait(10)
+            Theme.objects.filter(pk=theme.pk).update(name="Renamed while retitled")
+            refresh_search_documents([practice.pk])
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second, name="second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert stored_rows() == rebuilt_rows()
+    with translation.override("en"):
+        for word in ("lanterns", "retitled"):
+            assert Practice.objects.search(word).filter(pk=practice.pk).exists(), word
