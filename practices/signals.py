@@ -5,6 +5,8 @@ organisation, partners, themes and tags, so a change to any of those refreshes t
 practices concerned. The refresh runs after the transaction commits (and not at all
 if it rolls back); an admin save with M2M changes refreshes a few times, a few queries
 each. Bulk writers (the synthetic seeder) bypass signals and refresh once at the end.
+A practice about to be deleted leaves PostgreSQL's lexeme store first, inside the
+delete's transaction (its vectors go by cascade, which the store would not see).
 """
 
 from django.db import transaction
