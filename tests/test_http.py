@@ -92,5 +92,7 @@ def test_head_on_an_export_counts_the_rows_without_reading_them(client):
     assert not any("practices_listcells" in sql for sql in head_sql)
     get_sql = [q["sql"] for q in get_queries]
     assert any("practices_listcells" in sql for sql in get_sql)
-    # GET reads every row, citations and tags included, in one statement.
-    assert len(get_sql) == 1
+    # GET reads every row, citations and tags included, in one statement (on
+    # PostgreSQL inside a savepoint of its own: see portal.export._copied).
+    reads = [sql for sql in get_sql if not sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+    assert len(reads) == 1
